@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, envSchema, loadConfig } from './config.js';
+
+const schema = z.object({
+  PORT: envSchema.port(5000),
+  ERR_RATE: envSchema.number(0, 0, 1),
+  REGISTRY_URL: envSchema.url(),
+  DRY_RUN: envSchema.bool(false),
+});
+
+describe('loadConfig', () => {
+  it('applies defaults when keys are missing or empty', () => {
+    const config = loadConfig(schema, { ERR_RATE: '' });
+    expect(config).toEqual({ PORT: 5000, ERR_RATE: 0, REGISTRY_URL: undefined, DRY_RUN: false });
+  });
+
+  it('coerces strings to typed values', () => {
+    const config = loadConfig(schema, {
+      PORT: '0',
+      ERR_RATE: '0.25',
+      REGISTRY_URL: 'http://r:8081',
+      DRY_RUN: 'true',
+    });
+    expect(config).toEqual({ PORT: 0, ERR_RATE: 0.25, REGISTRY_URL: 'http://r:8081', DRY_RUN: true });
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig(schema, {}))).toBe(true);
+  });
+
+  it('throws one error naming every bad key and what was expected', () => {
+    let error: unknown;
+    try {
+      loadConfig(schema, { PORT: 'abc', ERR_RATE: '1.5', REGISTRY_URL: 'ftp://x', DRY_RUN: 'maybe' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { message, problems } = error as ConfigError;
+    expect(problems).toHaveLength(4);
+    expect(message).toContain('PORT: expected a port number in 0..65535, got "abc"');
+    expect(message).toContain('ERR_RATE: expected a number in [0, 1], got "1.5"');
+    expect(message).toContain('REGISTRY_URL: expected an http(s) URL');
+    expect(message).toContain('DRY_RUN: expected true or false, got "maybe"');
+    expect(message).not.toContain('\n');
+  });
+
+  it('rejects a port out of range', () => {
+    expect(() => loadConfig(schema, { PORT: '70000' })).toThrow(/PORT: expected a port number/);
+  });
+});

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** A user mistake in env or a config file: one message naming every bad key. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`invalid ${source}: ${problems.join('; ')}`);
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Turns zod issues into "KEY: expected X, got Y" lines. */
+export function describeIssues(error: z.ZodError, input: unknown, pathSeparator = '.'): string[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.map(String).join(pathSeparator) || '(root)';
+    if (issue.code === 'invalid_key') {
+      const reasons = issue.issues.map((inner) => inner.message).join(', ');
+      return `${key}: bad name ${describeValue(issue.path.at(-1))}: ${reasons}`;
+    }
+    let value: unknown = input;
+    for (const part of issue.path) {
+      value =
+        value !== null && typeof value === 'object'
+          ? (value as Record<PropertyKey, unknown>)[part]
+          : undefined;
+    }
+    return `${key}: ${issue.message}, got ${describeValue(value)}`;
+  });
+}
+
+/** Parses env against a zod object schema; returns a frozen typed object or throws one ConfigError. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): Readonly<z.infer<S>> {
+  const cleaned: Env = {};
+  for (const [key, value] of Object.entries(env)) cleaned[key] = value === '' ? undefined : value;
+  const result = schema.safeParse(cleaned);
+  if (!result.success) throw new ConfigError('environment', describeIssues(result.error, cleaned));
+  return Object.freeze(result.data) as Readonly<z.infer<S>>;
+}
+
+/** zod building blocks for env values (strings) with messages a user understands. */
+export const envSchema = {
+  port: (fallback: number) =>
+    z.coerce
+      .number({ error: 'expected a port number in 0..65535' })
+      .int('expected a port number in 0..65535')
+      .min(0, 'expected a port number in 0..65535')
+      .max(65535, 'expected a port number in 0..65535')
+      .default(fallback),
+  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+    z.coerce
+      .number({ error: `expected an integer in ${min}..${max}` })
+      .int(`expected an integer in ${min}..${max}`)
+      .min(min, `expected an integer in ${min}..${max}`)
+      .max(max, `expected an integer in ${min}..${max}`)
+      .default(fallback),
+  number: (fallback: number, min: number, max: number) =>
+    z.coerce
+      .number({ error: `expected a number in [${min}, ${max}]` })
+      .min(min, `expected a number in [${min}, ${max}]`)
+      .max(max, `expected a number in [${min}, ${max}]`)
+      .default(fallback),
+  url: (fallback?: string) => {
+    const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+    return fallback === undefined ? url.optional() : url.default(fallback);
+  },
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  string: (fallback: string) => z.string().min(1).default(fallback),
+  optionalString: () => z.string().min(1).optional(),
+  logLevel: () =>
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+};

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { envSchema } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Readiness } from '../readiness.js';
+import type { Registry } from 'prom-client';
+import { createServiceApp } from '../service-app.js';
+import { validate } from '../validate.js';
+
+/** The smallest service built on common: used by its tests and as the image smoke test. */
+export const helloConfigSchema = z.object({
+  PORT: envSchema.port(8000),
+  LOG_LEVEL: envSchema.logLevel(),
+});
+
+export function createHelloApp(deps: { logger: Logger; metrics: Registry; readiness: Readiness }) {
+  return createServiceApp(deps, (app) => {
+    app.get('/hello', (_req, res) => {
+      res.json({ hello: 'meshlab' });
+    });
+    app.get('/slow', async (req, res) => {
+      const { ms } = validate(
+        z.object({ ms: z.coerce.number().int().min(0).max(10_000) }),
+        req.query,
+        'query',
+      );
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      res.json({ waited: ms });
+    });
+  });
+}

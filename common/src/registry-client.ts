@@ -1,0 +1,113 @@
+import type { Logger } from './logger.js';
+
+export interface Registration {
+  name: string;
+  id: string;
+  url: string;
+  healthPath?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface RegistryClientOptions {
+  registryUrl: string;
+  registration: Registration;
+  logger: Logger;
+  heartbeatMs?: number;
+  requestTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export type RegistryClientState = 'unregistered' | 'registered' | 'stopped';
+
+/**
+ * Keeps one instance registered: registers, heartbeats, registers again when the registry answers 404
+ * (a restarted registry refills itself), deregisters on stop. Failures are logged and retried, never thrown.
+ */
+export class RegistryClient {
+  #state: RegistryClientState = 'unregistered';
+  #timer: NodeJS.Timeout | undefined;
+  #lastError: string | undefined;
+  readonly #fetch: typeof fetch;
+  readonly #base: string;
+  readonly #instancePath: string;
+
+  constructor(private readonly options: RegistryClientOptions) {
+    this.#fetch = options.fetch ?? fetch;
+    this.#base = options.registryUrl.replace(/\/+$/, '');
+    const { name, id } = options.registration;
+    this.#instancePath = `/services/${encodeURIComponent(name)}/${encodeURIComponent(id)}`;
+  }
+
+  get state(): RegistryClientState {
+    return this.#state;
+  }
+
+  /** Registers now, then heartbeats every heartbeatMs (default 5 s). */
+  async start(): Promise<void> {
+    await this.tick();
+    this.#timer = setInterval(() => void this.tick(), this.options.heartbeatMs ?? 5_000);
+    this.#timer.unref();
+  }
+
+  /** One step: register when not registered, else heartbeat (and re-register on 404). */
+  async tick(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    if (this.#state === 'unregistered') {
+      await this.#register();
+      return;
+    }
+    const response = await this.#call('PUT', `${this.#instancePath}/heartbeat`);
+    if (response?.status === 404) {
+      this.options.logger.info(
+        { registry: this.#base },
+        'registry does not know this instance; registering again',
+      );
+      this.#state = 'unregistered';
+      await this.#register();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    const wasRegistered = this.#state === 'registered';
+    this.#state = 'stopped';
+    if (wasRegistered) {
+      const response = await this.#call('DELETE', this.#instancePath);
+      if (response?.ok) this.options.logger.info({ id: this.options.registration.id }, 'deregistered');
+    }
+  }
+
+  async #register(): Promise<void> {
+    const response = await this.#call('POST', '/services/register', this.options.registration);
+    if (response?.ok) {
+      this.#state = 'registered';
+      this.options.logger.info({ registration: this.options.registration }, 'registered');
+    } else if (response) {
+      const body = await response.text().catch(() => '');
+      this.#warn(`registration refused: ${response.status} ${body.slice(0, 300)}`);
+    }
+  }
+
+  async #call(method: string, path: string, body?: unknown): Promise<Response | undefined> {
+    try {
+      const response = await this.#fetch(`${this.#base}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 2_000),
+      });
+      this.#lastError = undefined;
+      return response;
+    } catch (error) {
+      this.#warn(`${method} ${this.#base}${path} failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Logs a failure once until it changes, so a long registry outage doesn't flood the log. */
+  #warn(message: string): void {
+    if (message === this.#lastError) return;
+    this.#lastError = message;
+    this.options.logger.warn({ registry: this.#base }, message);
+  }
+}
