@@ -7,14 +7,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['*/src/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', 'tests/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', 'tests/src/system/**'],
           testTimeout: 20_000,
         },
       },
       {
         test: {
           name: 'system',
-          include: ['tests/src/**/*.test.ts'],
+          include: ['tests/src/system/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
