@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: 'system',
           include: ['tests/src/system/**/*.test.ts'],
+          globalSetup: ['tests/src/system/global-setup.ts'],
+          sequence: { shuffle: false },
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,

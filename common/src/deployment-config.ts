@@ -13,7 +13,8 @@ const ms = (fallback: number, max = 3_600_000) =>
   z.number().int('expected whole milliseconds').min(0).max(max).default(fallback);
 const percent = (fallback: number) => z.number().min(0).max(100).default(fallback);
 
-export const retryOnValues = ['connect_error', 'timeout', '502', '503', '504'] as const;
+/** What a retry may follow: as Envoy's retry_on, '5xx' is any 5xx answer, the others are exact. */
+export const retryOnValues = ['connect_error', 'timeout', '5xx', '500', '502', '503', '504'] as const;
 
 export const timeoutsSchema = z.strictObject({
   perTryMs: ms(2_000).describe('timeout of one attempt'),
