@@ -1,0 +1,123 @@
+import { EventEmitter } from 'node:events';
+import type { Resilience } from '@meshlab/common';
+
+export type OutlierConfig = Resilience['outlierDetection'];
+
+interface HostState {
+  consecutiveFailures: number;
+  /** Times ejected, decaying by one per baseEjectionMs spent healthy. */
+  timesEjected: number;
+  ejectedUntil: number | undefined;
+  /** When the last ejection ended (or would have ended). */
+  returnedAt: number | undefined;
+}
+
+export interface HostSnapshot {
+  ejected: boolean;
+  ejectedUntil?: number;
+  consecutiveFailures: number;
+  timesEjected: number;
+}
+
+export interface EjectionEvent {
+  id: string;
+  until: number;
+  durationMs: number;
+  timesEjected: number;
+}
+
+/**
+ * Envoy-style passive outlier detection for one service: `consecutiveFailures` failures in a row eject
+ * an endpoint for baseEjectionMs × times ejected (capped at maxEjectionMs); never more than
+ * maxEjectionPercent of the endpoints are ejected at once. Ejections end lazily when their time is up.
+ * Emits 'ejected' (EjectionEvent) and 'returned' ({ id }).
+ */
+export class OutlierDetector extends EventEmitter {
+  readonly #hosts = new Map<string, HostState>();
+
+  constructor(
+    readonly config: OutlierConfig,
+    private readonly now: () => number,
+  ) {
+    super();
+  }
+
+  /** The service's current endpoints: forgets those gone, the total bounds the ejection share. */
+  setEndpoints(ids: Iterable<string>): void {
+    const keep = new Set(ids);
+    for (const id of this.#hosts.keys()) if (!keep.has(id)) this.#hosts.delete(id);
+    for (const id of keep) if (!this.#hosts.has(id)) this.#hosts.set(id, newHost());
+  }
+
+  recordSuccess(id: string): void {
+    const host = this.#hosts.get(id);
+    if (host) host.consecutiveFailures = 0;
+  }
+
+  recordFailure(id: string): void {
+    const host = this.#hosts.get(id);
+    if (!host || !this.config.enabled || this.isEjected(id)) return;
+    host.consecutiveFailures++;
+    if (host.consecutiveFailures >= this.config.consecutiveFailures && this.#mayEjectOneMore()) {
+      this.#eject(id, host);
+    }
+  }
+
+  isEjected(id: string): boolean {
+    const host = this.#hosts.get(id);
+    if (host?.ejectedUntil === undefined) return false;
+    if (this.now() < host.ejectedUntil) return true;
+    host.returnedAt = host.ejectedUntil;
+    host.ejectedUntil = undefined;
+    host.consecutiveFailures = 0;
+    this.emit('returned', { id });
+    return false;
+  }
+
+  ejectedCount(): number {
+    let count = 0;
+    for (const id of this.#hosts.keys()) if (this.isEjected(id)) count++;
+    return count;
+  }
+
+  snapshot(id: string): HostSnapshot {
+    const ejected = this.isEjected(id);
+    const host = this.#hosts.get(id) ?? newHost();
+    return {
+      ejected,
+      ...(ejected && host.ejectedUntil !== undefined ? { ejectedUntil: host.ejectedUntil } : {}),
+      consecutiveFailures: host.consecutiveFailures,
+      timesEjected: host.timesEjected,
+    };
+  }
+
+  /** Un-ejects every endpoint and forgets failures (admin reset). */
+  reset(): void {
+    for (const [id, host] of this.#hosts) {
+      const wasEjected = host.ejectedUntil !== undefined;
+      this.#hosts.set(id, newHost());
+      if (wasEjected) this.emit('returned', { id });
+    }
+  }
+
+  #mayEjectOneMore(): boolean {
+    const max = Math.floor((this.#hosts.size * this.config.maxEjectionPercent) / 100);
+    return this.ejectedCount() + 1 <= max;
+  }
+
+  #eject(id: string, host: HostState): void {
+    const now = this.now();
+    const { baseEjectionMs, maxEjectionMs } = this.config;
+    const healthyFor = host.returnedAt === undefined ? 0 : now - host.returnedAt;
+    const decay = baseEjectionMs > 0 ? Math.floor(healthyFor / baseEjectionMs) : host.timesEjected;
+    host.timesEjected = Math.max(0, host.timesEjected - decay) + 1;
+    const durationMs = Math.min(maxEjectionMs, baseEjectionMs * host.timesEjected);
+    host.ejectedUntil = now + durationMs;
+    host.consecutiveFailures = 0;
+    this.emit('ejected', { id, until: host.ejectedUntil, durationMs, timesEjected: host.timesEjected });
+  }
+}
+
+function newHost(): HostState {
+  return { consecutiveFailures: 0, timesEjected: 0, ejectedUntil: undefined, returnedAt: undefined };
+}
