@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { createServiceApp, type Logger, type Readiness } from '@meshlab/common';
+import type { Express } from 'express';
+import type { Registry } from 'prom-client';
+import { InMemoryCartStore, type CartStore } from './cart/cart-store.js';
+import { registerCartRoutes } from './cart/cart-routes.js';
+import { registerCatalogRoutes } from './catalog/catalog-routes.js';
+import { products as defaultProducts, type Product } from './catalog/products.js';
+import type { ShopService } from './config.js';
+import { createGatewayClient } from './gateway-client.js';
+import { registerHealthRoute } from './health.js';
+import { InMemoryIdempotencyStore, type IdempotencyStore } from './order/idempotency-store.js';
+import { registerOrderRoutes } from './order/order-routes.js';
+import { OrderService } from './order/order-service.js';
+import { InMemoryOrderStore, type OrderStore } from './order/order-store.js';
+import { createShopMetrics } from './shop-metrics.js';
+
+export { defaultPorts, shopConfigSchema, shopServices, type ShopConfig, type ShopService } from './config.js';
+export { products, type Product } from './catalog/products.js';
+export { InMemoryCartStore, type CartItem, type CartStore } from './cart/cart-store.js';
+export { InMemoryOrderStore, type OrderStore } from './order/order-store.js';
+export { InMemoryIdempotencyStore, type IdempotencyStore } from './order/idempotency-store.js';
+export type { Order, OrderItem } from './order/order.js';
+
+export interface ShopStores {
+  cart?: CartStore;
+  orders?: OrderStore;
+  idempotency?: IdempotencyStore;
+}
+
+export interface ShopAppDeps {
+  service: ShopService;
+  /** Where cart and order call the other services (e.g. http://gateway:8080). */
+  gatewayUrl: string;
+  logger: Logger;
+  metrics: Registry;
+  readiness: Readiness;
+  instanceId?: string;
+  /** Timeout of one call through the gateway (default 3000 ms). */
+  upstreamTimeoutMs?: number;
+  /** In-memory stores by default. */
+  stores?: ShopStores;
+  catalog?: readonly Product[];
+  now?: () => number;
+  newOrderId?: () => string;
+  fetch?: typeof fetch;
+}
+
+/** One of the three shop services, chosen by `service`; no listening, no timers. */
+export function createApp(deps: ShopAppDeps): Express {
+  const { service } = deps;
+  const shopMetrics = createShopMetrics(deps.metrics, service);
+  const gateway = createGatewayClient({
+    baseUrl: deps.gatewayUrl,
+    timeoutMs: deps.upstreamTimeoutMs ?? 3000,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    onCall: (target, outcome) => shopMetrics.upstreamCalls.inc({ service, target, outcome }),
+  });
+  const now = deps.now ?? Date.now;
+
+  return createServiceApp(deps, (app) => {
+    app.use(shopMetrics.middleware);
+    registerHealthRoute(app, deps);
+    if (service === 'catalog') {
+      registerCatalogRoutes(app, deps.catalog ?? defaultProducts);
+    } else if (service === 'cart') {
+      registerCartRoutes(app, { store: deps.stores?.cart ?? new InMemoryCartStore(), gateway });
+    } else {
+      const orders = deps.stores?.orders ?? new InMemoryOrderStore();
+      const orderService = new OrderService({
+        gateway,
+        orders,
+        idempotency: deps.stores?.idempotency ?? new InMemoryIdempotencyStore({ now }),
+        logger: deps.logger,
+        now,
+        newId: deps.newOrderId ?? (() => `ord_${randomUUID()}`),
+        onCreated: () => shopMetrics.ordersCreated.inc({ service }),
+      });
+      registerOrderRoutes(app, { service: orderService, orders });
+    }
+  });
+}
