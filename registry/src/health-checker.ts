@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '@meshlab/common';
+import { mapWithConcurrency } from './pool.js';
+import { probe, type CheckResult, type ProbeResult } from './probe.js';
+import type { InstanceStatus } from './status-machine.js';
+import type { Instance, InstanceStore } from './store.js';
+
+export interface CheckReport {
+  service: string;
+  id: string;
+  status: InstanceStatus | 'removed';
+  ok: boolean;
+  result: CheckResult;
+  ms: number;
+  error?: string;
+}
+
+export interface RoundReport {
+  startedAt: number;
+  ms: number;
+  results: CheckReport[];
+  removed: { service: string; id: string }[];
+}
+
+export interface HealthCheckerOptions {
+  store: InstanceStore;
+  fetch: typeof fetch;
+  clock: Clock;
+  timeoutMs: number;
+  slowMs: number;
+  /** Checks in flight at once. */
+  concurrency: number;
+}
+
+export interface HealthCheckerEvents {
+  check: [report: CheckReport, probe: ProbeResult];
+  round: [report: RoundReport];
+}
+
+/**
+ * Checks every registered instance once per round, concurrently and bounded; rounds never
+ * overlap (a caller asking for a round while one runs joins that round). Only registered
+ * url + healthPath are ever called.
+ */
+export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
+  #current: Promise<RoundReport> | undefined;
+
+  constructor(private readonly options: HealthCheckerOptions) {
+    super();
+  }
+
+  get running(): boolean {
+    return this.#current !== undefined;
+  }
+
+  /** Runs one round now, or returns the round already running. */
+  runRound(): Promise<RoundReport> {
+    this.#current ??= this.#round().finally(() => {
+      this.#current = undefined;
+    });
+    return this.#current;
+  }
+
+  async #round(): Promise<RoundReport> {
+    const { store, clock, concurrency } = this.options;
+    const startedAt = clock.now();
+    const instances = store.list();
+    const results = await mapWithConcurrency(instances, concurrency, (instance) => this.#check(instance));
+    const removed = store.sweep().map((i) => ({ service: i.name, id: i.id }));
+    const report = { startedAt, ms: Math.max(0, clock.now() - startedAt), results, removed };
+    this.emit('round', report);
+    return report;
+  }
+
+  async #check(instance: Instance): Promise<CheckReport> {
+    const { name, id, generation } = instance;
+    const result = await probe(`${instance.url}${instance.healthPath}`, this.options);
+    const updated = this.options.store.recordCheck(name, id, generation, result.outcome, result.error);
+    const report: CheckReport = {
+      service: name,
+      id,
+      status: updated?.health.status ?? 'removed',
+      ok: result.result === 'success',
+      result: result.result,
+      ms: result.ms,
+      ...(result.error === undefined ? {} : { error: result.error }),
+    };
+    this.emit('check', report, result);
+    return report;
+  }
+}

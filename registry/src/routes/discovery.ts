@@ -1,0 +1,29 @@
+import { validate } from '@meshlab/common';
+import { Router } from 'express';
+import type { RegistryContext } from '../context.js';
+import { discoveryQuery, maxWaitMs } from '../payloads.js';
+import { knownServices } from '../views.js';
+
+/**
+ * GET /discovery: healthy endpoints per service. With `?index=N` it is a blocking query: it
+ * answers at once when the index differs from N, else when the view changes or `wait` ends.
+ */
+export function discoveryRouter({ deployment, store, watch }: RegistryContext): Router {
+  const router = Router();
+
+  router.get('/discovery', async (req, res) => {
+    const query = validate(discoveryQuery, req.query, 'query');
+    if (query.index !== undefined) {
+      const closed = new AbortController();
+      res.once('close', () => closed.abort());
+      await watch.wait(query.index, query.wait ?? maxWaitMs, closed.signal);
+      if (res.destroyed) return;
+    }
+    res
+      .set('X-Registry-Index', String(store.index))
+      .set('Cache-Control', 'no-store')
+      .json({ index: store.index, services: store.discovery(knownServices(deployment, store)) });
+  });
+
+  return router;
+}

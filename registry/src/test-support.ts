@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import { deploymentSchema, listen, type Clock, type DeploymentConfig } from '@meshlab/common';
+
+/** Helpers for this workspace's tests (not part of the registry). */
+
+export function testDeployment(health: Partial<DeploymentConfig['health']> = {}): DeploymentConfig {
+  return deploymentSchema.parse({
+    services: {
+      'service-b': { path: '/service-b', replicas: 2, healthCheck: { path: '/healthz' } },
+      catalog: { path: '/catalog', replicas: 1, healthCheck: { path: '/catalog/health' } },
+    },
+    health: {
+      timeoutMs: 300,
+      slowMs: 200,
+      unhealthyThreshold: 2,
+      healthyThreshold: 2,
+      removeAfterMs: 60_000,
+      ...health,
+    },
+  });
+}
+
+export class ManualClock implements Clock {
+  constructor(private time = 1_700_000_000_000) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export type InstanceMode = 'ok' | 'fail' | 'slow';
+
+/** A real HTTP instance on port 0 whose health answer the test controls. */
+export interface FakeInstance {
+  url: string;
+  port: number;
+  mode: InstanceMode;
+  slowMs: number;
+  /** Health-check requests received, by path. */
+  hits: string[];
+  kill(): Promise<void>;
+}
+
+export async function startFakeInstance(): Promise<FakeInstance> {
+  let server: Server | undefined;
+  const instance: FakeInstance = {
+    url: '',
+    port: 0,
+    mode: 'ok',
+    slowMs: 1_000,
+    hits: [],
+    async kill() {
+      if (!server?.listening) return;
+      const closed = new Promise((resolve) => server?.close(resolve));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+  const running = await listen(
+    (req, res) => {
+      instance.hits.push(req.url ?? '');
+      const answer = () => {
+        res.statusCode = instance.mode === 'fail' ? 500 : 200;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ status: instance.mode }));
+      };
+      if (instance.mode === 'slow') setTimeout(answer, instance.slowMs).unref();
+      else answer();
+    },
+    0,
+    '127.0.0.1',
+  );
+  server = running.server;
+  instance.url = running.url;
+  instance.port = running.port;
+  return instance;
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+  };
+}
+
+export async function getJson<T = unknown>(url: string, init?: RequestInit) {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as T,
+  };
+}
