@@ -1,0 +1,59 @@
+import Docker from 'dockerode';
+import { stack } from './http.js';
+
+const docker = new Docker();
+
+export interface ReplicaContainer {
+  id: string;
+  name: string;
+  service: string;
+  startedAt: string;
+  restartCount: number;
+  running: boolean;
+}
+
+/** Containers of the test project for one compose service, ordered by replica number. */
+export async function containersOf(service: string): Promise<ReplicaContainer[]> {
+  const list = await docker.listContainers({
+    all: true,
+    filters: {
+      label: [`com.docker.compose.project=${stack().project}`, `com.docker.compose.service=${service}`],
+    },
+  });
+  const detailed = await Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
+  return detailed
+    .map((c) => ({
+      id: c.Id,
+      name: c.Name.replace(/^\//, ''),
+      service,
+      startedAt: c.State.StartedAt,
+      restartCount: c.RestartCount,
+      running: c.State.Running,
+      number: Number(c.Config.Labels['com.docker.compose.container-number'] ?? 0),
+    }))
+    .sort((a, b) => a.number - b.number)
+    .map(({ number: _number, ...rest }) => rest);
+}
+
+export async function allProjectContainers(): Promise<ReplicaContainer[]> {
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`com.docker.compose.project=${stack().project}`] },
+  });
+  return Promise.all(
+    list.map(async (c) => {
+      const info = await docker.getContainer(c.Id).inspect();
+      return {
+        id: info.Id,
+        name: info.Name.replace(/^\//, ''),
+        service: info.Config.Labels['com.docker.compose.service'] ?? '',
+        startedAt: info.State.StartedAt,
+        restartCount: info.RestartCount,
+        running: info.State.Running,
+      };
+    }),
+  );
+}
+
+export const stopContainer = (id: string) => docker.getContainer(id).stop({ t: 10 });
+export const startContainer = (id: string) => docker.getContainer(id).start();

@@ -1,0 +1,20 @@
+// The lab's scenarios on the real images, in this order, against one stack (see global-setup.ts).
+import { badInputScenario } from './scenarios/bad-input.js';
+import { circuitBreakerScenario } from './scenarios/circuit-breaker.js';
+import { discoveryScenario } from './scenarios/discovery.js';
+import { interServiceScenario } from './scenarios/inter-service.js';
+import { nodeImageScenario } from './scenarios/node-image.js';
+import { observabilityScenario } from './scenarios/observability.js';
+import { outlierEjectionScenario } from './scenarios/outlier-ejection.js';
+import { routingScenario } from './scenarios/routing.js';
+import { selfHealingScenario } from './scenarios/self-healing.js';
+
+nodeImageScenario();
+routingScenario();
+discoveryScenario();
+interServiceScenario();
+observabilityScenario();
+circuitBreakerScenario();
+outlierEjectionScenario();
+selfHealingScenario();
+badInputScenario();

@@ -1,0 +1,96 @@
+import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
+import Docker from 'dockerode';
+import { fileURLToPath } from 'node:url';
+
+/** The lab's services a system test starts: everything but Grafana (no image here; tested through its files). */
+export const stackServices = [
+  'registry',
+  'gateway',
+  'service-b',
+  'catalog',
+  'cart',
+  'order',
+  'service-a',
+  'prometheus',
+  'controller',
+] as const;
+
+/** Host ports for the test stack, away from a lab a developer may have running. */
+export const testPorts = {
+  GATEWAY_PORT: 18080,
+  REGISTRY_PORT: 18081,
+  SERVICE_A_PORT: 15100,
+  CATALOG_PORT: 17001,
+  CART_PORT: 17002,
+  ORDER_PORT: 17003,
+  CONTROLLER_PORT: 19000,
+  PROMETHEUS_PORT: 19090,
+} as const;
+
+export const adminToken = 'system-test-token';
+
+export interface StackInfo {
+  project: string;
+  gateway: string;
+  registry: string;
+  serviceA: string;
+  controller: string;
+  prometheus: string;
+  adminToken: string;
+}
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export async function startStack(
+  project: string,
+): Promise<{ env: StartedDockerComposeEnvironment; info: StackInfo }> {
+  const environment: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(testPorts).map(([k, v]) => [k, String(v)])),
+    ADMIN_TOKEN: adminToken,
+    MESHLAB_TAG: 'test',
+    HEALTH_CHECK_SCHEDULE: '*/2 * * * * *',
+    HEARTBEAT_MS: '2000',
+    EVALUATION_SCHEDULE: '*/2 * * * * *',
+    HEALTHCHECK_INTERVAL: '2s',
+    LAT_MS: '5',
+    LAT_JITTER_MS: '2',
+    ERR_RATE: '0',
+    RPS: '25',
+    LOG_LEVEL: 'warn',
+  };
+  for (const key of ['NODE_IMAGE', 'PROMETHEUS_IMAGE', 'DOCKER_GID'] as const) {
+    const value = process.env[key];
+    if (value) environment[key] = value;
+  }
+  const env = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
+    .withProjectName(project)
+    .withBuild()
+    .withEnvironment(environment)
+    .withDefaultWaitStrategy(Wait.forHealthCheck())
+    .withStartupTimeout(300_000)
+    .up([...stackServices]);
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  return {
+    env,
+    info: {
+      project,
+      gateway: url(testPorts.GATEWAY_PORT),
+      registry: url(testPorts.REGISTRY_PORT),
+      serviceA: url(testPorts.SERVICE_A_PORT),
+      controller: url(testPorts.CONTROLLER_PORT),
+      prometheus: url(testPorts.PROMETHEUS_PORT),
+      adminToken,
+    },
+  };
+}
+
+/** The images the test stack built (tag "test"); the build cache stays, so the next run is quick. */
+export async function removeTestImages(): Promise<void> {
+  const docker = new Docker();
+  const images = await docker.listImages({ filters: { reference: ['meshlab/*:test'] } });
+  for (const image of images)
+    await docker
+      .getImage(image.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+}
