@@ -1,0 +1,55 @@
+import { hostname } from 'node:os';
+import {
+  createLogger,
+  createMetricsRegistry,
+  defaultAdvertiseUrl,
+  installGracefulShutdown,
+  listen,
+  loadConfig,
+  Readiness,
+  RegistryClient,
+  runMain,
+} from '@meshlab/common';
+import { createApp } from './app.js';
+import { serviceBConfigSchema } from './config.js';
+import { FaultState } from './faults.js';
+
+runMain('service-b', async () => {
+  const config = loadConfig(serviceBConfigSchema);
+  const logger = createLogger({ service: 'service-b', level: config.LOG_LEVEL });
+  const instanceId = config.INSTANCE_ID ?? hostname();
+  const readiness = new Readiness();
+  const faults = new FaultState({
+    latencyMs: config.LAT_MS,
+    jitterMs: config.LAT_JITTER_MS,
+    errorRate: config.ERR_RATE,
+  });
+  const app = createApp({
+    logger,
+    metrics: createMetricsRegistry(),
+    readiness,
+    faults,
+    instanceId,
+    adminToken: config.ADMIN_TOKEN,
+  });
+  const { server, port } = await listen(app, config.PORT);
+  const hooks: (() => Promise<void>)[] = [];
+  if (config.REGISTRY_URL) {
+    const registry = new RegistryClient({
+      registryUrl: config.REGISTRY_URL,
+      registration: {
+        name: config.SERVICE_NAME,
+        id: instanceId,
+        url: config.ADVERTISE_URL ?? defaultAdvertiseUrl(port),
+        healthPath: '/healthz',
+      },
+      logger,
+      heartbeatMs: config.HEARTBEAT_MS,
+    });
+    await registry.start();
+    hooks.push(() => registry.stop());
+  }
+  installGracefulShutdown({ servers: [server], readiness, logger, hooks });
+  readiness.markReady();
+  logger.info({ port, instanceId, faults: faults.get(), registry: config.REGISTRY_URL }, 'listening');
+});
