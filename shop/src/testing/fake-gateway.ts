@@ -13,6 +13,14 @@ export interface FakeGateway {
   close(): Promise<void>;
 }
 
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+]);
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -55,9 +63,11 @@ export async function startFakeGateway(): Promise<FakeGateway> {
           body: body.length > 0 ? body : null,
         });
         const answer = Buffer.from(await upstream.arrayBuffer());
-        res.writeHead(upstream.status, {
-          'content-type': upstream.headers.get('content-type') ?? 'text/plain',
+        const answerHeaders: Record<string, string> = {};
+        upstream.headers.forEach((value, name) => {
+          if (!hopByHop.has(name)) answerHeaders[name] = value;
         });
+        res.writeHead(upstream.status, answerHeaders);
         res.end(answer);
       } catch (error) {
         sendJson(res, 503, {

@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from '@meshlab/common';
+import { describe, expect, it } from 'vitest';
+import { shopConfigSchema } from './config.js';
+
+describe('shop config', () => {
+  it.each([
+    ['catalog', 7001],
+    ['cart', 7002],
+    ['order', 7003],
+  ])('defaults PORT by service (%s → %i) and GATEWAY_URL to http://gateway:8080', (service, port) => {
+    const config = loadConfig(shopConfigSchema, { SHOP_SERVICE: service });
+    expect(config).toMatchObject({
+      SHOP_SERVICE: service,
+      PORT: port,
+      GATEWAY_URL: 'http://gateway:8080',
+      UPSTREAM_TIMEOUT_MS: 3000,
+      HEARTBEAT_MS: 5000,
+    });
+    expect(config.REGISTRY_URL).toBeUndefined();
+  });
+
+  it('takes PORT, REGISTRY_URL and UPSTREAM_TIMEOUT_MS from the environment', () => {
+    const config = loadConfig(shopConfigSchema, {
+      SHOP_SERVICE: 'cart',
+      PORT: '0',
+      REGISTRY_URL: 'http://registry:8081',
+      UPSTREAM_TIMEOUT_MS: '500',
+    });
+    expect(config).toMatchObject({ PORT: 0, REGISTRY_URL: 'http://registry:8081', UPSTREAM_TIMEOUT_MS: 500 });
+  });
+
+  it('names every bad key at once', () => {
+    let error: unknown;
+    try {
+      loadConfig(shopConfigSchema, { SHOP_SERVICE: 'payment', PORT: 'abc', GATEWAY_URL: 'gateway' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('SHOP_SERVICE: expected one of catalog, cart, order');
+    expect(message).toContain('PORT: expected a port number');
+    expect(message).toContain('GATEWAY_URL');
+  });
+
+  it('requires SHOP_SERVICE', () => {
+    expect(() => loadConfig(shopConfigSchema, {})).toThrow(/SHOP_SERVICE/);
+  });
+});
