@@ -64,10 +64,11 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   async #round(): Promise<RoundReport> {
     const { store, clock, concurrency } = this.options;
     const startedAt = clock.now();
+    const started = performance.now();
     const instances = store.list();
     const results = await mapWithConcurrency(instances, concurrency, (instance) => this.#check(instance));
     const removed = store.sweep().map((i) => ({ service: i.name, id: i.id }));
-    const report = { startedAt, ms: Math.max(0, clock.now() - startedAt), results, removed };
+    const report = { startedAt, ms: Math.round(performance.now() - started), results, removed };
     this.emit('round', report);
     return report;
   }

@@ -1,4 +1,3 @@
-import type { Clock } from '@meshlab/common';
 import type { CheckOutcome } from './status-machine.js';
 
 /** The metric's result label: a timeout and a refused connection are both `unreachable` outcomes. */
@@ -15,7 +14,6 @@ export interface ProbeResult {
 
 export interface ProbeOptions {
   fetch: typeof fetch;
-  clock: Clock;
   timeoutMs: number;
   slowMs: number;
 }
@@ -40,8 +38,9 @@ async function drain(response: Response): Promise<void> {
 
 /** One health check: GET url (the registered url + healthPath only) within timeoutMs. */
 export async function probe(url: string, options: ProbeOptions): Promise<ProbeResult> {
-  const started = options.clock.now();
-  const elapsed = () => Math.max(0, Math.round(options.clock.now() - started));
+  // Durations use the monotonic clock; the injected Clock is for timestamps only.
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
   try {
     const response = await options.fetch(url, {
       method: 'GET',

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { deploymentSchema, listen, type Clock, type DeploymentConfig } from '@meshlab/common';
 
 /** Helpers for this workspace's tests (not part of the registry). */
@@ -44,38 +43,31 @@ export interface FakeInstance {
 }
 
 export async function startFakeInstance(): Promise<FakeInstance> {
-  let server: Server | undefined;
-  const instance: FakeInstance = {
-    url: '',
-    port: 0,
-    mode: 'ok',
-    slowMs: 1_000,
-    hits: [],
-    async kill() {
-      if (!server?.listening) return;
-      const closed = new Promise((resolve) => server?.close(resolve));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
-  const running = await listen(
+  const state = { mode: 'ok' as InstanceMode, slowMs: 1_000, hits: [] as string[] };
+  const { server, url, port } = await listen(
     (req, res) => {
-      instance.hits.push(req.url ?? '');
+      state.hits.push(req.url ?? '');
       const answer = () => {
-        res.statusCode = instance.mode === 'fail' ? 500 : 200;
+        res.statusCode = state.mode === 'fail' ? 500 : 200;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ status: instance.mode }));
+        res.end(JSON.stringify({ status: state.mode }));
       };
-      if (instance.mode === 'slow') setTimeout(answer, instance.slowMs).unref();
+      if (state.mode === 'slow') setTimeout(answer, state.slowMs).unref();
       else answer();
     },
     0,
     '127.0.0.1',
   );
-  server = running.server;
-  instance.url = running.url;
-  instance.port = running.port;
-  return instance;
+  return Object.assign(state, {
+    url,
+    port,
+    async kill() {
+      if (!server.listening) return;
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
+    },
+  });
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
