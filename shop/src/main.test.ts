@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { closeServer, listen, type RunningServer } from '@meshlab/common';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// Runs the compiled main as a real process: `npm test` builds before it tests.
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+let registry: RunningServer | undefined;
+afterEach(async () => {
+  if (registry) await closeServer(registry.server, 500);
+  registry = undefined;
+});
+
+describe('shop main', () => {
+  it('exits 1 with one line naming SHOP_SERVICE when it is missing', async () => {
+    const { exited, output } = run({});
+    const [code] = await exited;
+    expect(code).toBe(1);
+    const lines = output().stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ msg: expect.stringContaining('SHOP_SERVICE') });
+  });
+
+  it('registers as its service with /<service>/health, serves, and deregisters on SIGTERM', async () => {
+    const seen: { method: string; url: string; body: string }[] = [];
+    registry = await listen(
+      (req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+          seen.push({ method: req.method ?? '', url: req.url ?? '', body });
+          res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('{}');
+        });
+      },
+      0,
+      '127.0.0.1',
+    );
+    const { child, exited, output } = run({
+      SHOP_SERVICE: 'catalog',
+      PORT: '0',
+      REGISTRY_URL: registry.url,
+      INSTANCE_ID: 'catalog-test-1',
+      ADVERTISE_URL: 'http://catalog-test-1:7001',
+    });
+    const port = await waitFor(() => /"port":(\d+)/.exec(output().stdout)?.[1], 'the listening line');
+    const response = await fetch(`http://127.0.0.1:${port}/catalog/products/1`);
+    expect(response.status).toBe(200);
+    const registration = seen.find((r) => r.method === 'POST');
+    expect(registration?.url).toBe('/services/register');
+    expect(JSON.parse(registration?.body ?? '{}')).toMatchObject({
+      name: 'catalog',
+      id: 'catalog-test-1',
+      url: 'http://catalog-test-1:7001',
+      healthPath: '/catalog/health',
+    });
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toContain('DELETE /services/catalog/catalog-test-1');
+  });
+});
