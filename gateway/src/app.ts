@@ -1,0 +1,141 @@
+/**
+ * The gateway: meshlab's Ingress and sidecar.
+ *
+ *   const gateway = createApp({ deployment, registryUrl, logger?, metrics?, clock?, adminToken?, random? });
+ *   const { server } = await listen(gateway.handler, 0, '127.0.0.1');
+ *   await gateway.start();   // discovery watch (no-op without registryUrl); marks ready
+ *   ...
+ *   await gateway.stop();    // stops the watch, breakers and upstream pools (close the server yourself)
+ *
+ * `handler` is a bare node:http listener: /mesh/*, /docs, /openapi.json, /healthz, /readyz and /metrics
+ * go to an express app, everything else to the proxy. createApp starts no timer and reads no env.
+ */
+import type { RequestListener } from 'node:http';
+import type { Express } from 'express';
+import type { Registry } from 'prom-client';
+import {
+  Readiness,
+  createMetricsRegistry,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type DeploymentConfig,
+  type Logger,
+} from '@meshlab/common';
+import { createAdminApp, isAdminTarget } from './admin-app.js';
+import { Discovery, type DiscoveryResponse } from './discovery.js';
+import type { DispatcherFactory } from './endpoints.js';
+import { endpointCounts, meshStatus, type MeshStatus } from './mesh-status.js';
+import { GatewayMetrics } from './metrics.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { createProxyHandler } from './proxy.js';
+import { Router } from './router.js';
+import { ServiceRuntime } from './service-runtime.js';
+
+export interface GatewayDeps {
+  deployment: DeploymentConfig;
+  /** undefined: static endpoints from deployment.yaml only. */
+  registryUrl?: string | undefined;
+  logger?: Logger;
+  metrics?: Registry;
+  clock?: Clock;
+  adminToken?: string | undefined;
+  random?: () => number;
+  /** Request bodies are buffered up to this (413 beyond), default 1 MiB. */
+  maxBodyBytes?: number;
+  readiness?: Readiness;
+  /** Discovery long-poll tuning (tests use short waits). */
+  discovery?: { waitS?: number; minIntervalMs?: number; retryBaseMs?: number; retryMaxMs?: number };
+  dispatcherFactory?: DispatcherFactory;
+}
+
+export interface Gateway {
+  handler: RequestListener;
+  admin: Express;
+  services: ReadonlyMap<string, ServiceRuntime>;
+  discovery: Discovery;
+  readiness: Readiness;
+  metrics: Registry;
+  status(): MeshStatus;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createApp(deps: GatewayDeps): Gateway {
+  const logger = deps.logger ?? silentLogger();
+  const registry = deps.metrics ?? createMetricsRegistry({ service: 'gateway' });
+  const now = () => (deps.clock ?? systemClock).now();
+  const random = deps.random ?? Math.random;
+  const readiness = deps.readiness ?? new Readiness();
+  const services = new Map<string, ServiceRuntime>();
+  const metrics = new GatewayMetrics(registry, () => endpointCounts(services));
+  for (const [name, config] of Object.entries(deps.deployment.services)) {
+    const runtime = new ServiceRuntime(name, config, {
+      now,
+      random,
+      logger,
+      metrics: metrics.service(name),
+      ...(deps.dispatcherFactory ? { dispatcherFactory: deps.dispatcherFactory } : {}),
+    });
+    services.set(name, runtime);
+  }
+  const router = new Router(
+    [...services].map(([service, s]) => ({
+      service,
+      prefix: s.config.path,
+      stripPrefix: s.config.stripPrefix,
+    })),
+  );
+  const discovery = new Discovery({ registryUrl: deps.registryUrl, logger, now, ...deps.discovery });
+  discovery.on('update', (found: DiscoveryResponse['services']) => {
+    for (const [name, service] of services) service.setDiscovered(found[name]);
+    logger.info(
+      { services: Object.fromEntries(Object.entries(found).map(([n, e]) => [n, e.length])) },
+      'endpoints updated',
+    );
+  });
+  const status = () => meshStatus(services, discovery.snapshot());
+  const proxy = createProxyHandler({
+    router,
+    services,
+    unrouted: metrics.service('none'),
+    maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
+    logger,
+  });
+  const admin = createAdminApp({
+    logger,
+    metrics: registry,
+    readiness,
+    services,
+    status,
+    openapi: buildOpenApiDocument(),
+    adminToken: deps.adminToken,
+  });
+  const handler: RequestListener = (req, res) => {
+    if (isAdminTarget(req.url ?? '/')) admin(req, res);
+    else proxy(req, res);
+  };
+  return {
+    handler,
+    admin,
+    services,
+    discovery,
+    readiness,
+    metrics: registry,
+    status,
+    async start() {
+      await discovery.start();
+      readiness.markReady();
+    },
+    async stop() {
+      readiness.markNotReady('stopping');
+      await discovery.stop();
+      await Promise.all([...services.values()].map((s) => s.close()));
+    },
+  };
+}
+
+export { loadGatewayConfig, gatewayEnvSchema, type GatewayConfig } from './config.js';
+export type { MeshStatus, ServiceStatus, EndpointStatus } from './mesh-status.js';
+export type { CircuitState } from './circuit-breaker.js';
+export { FakeRegistry } from './testing/fake-registry.js';

@@ -1,0 +1,34 @@
+import {
+  createLogger,
+  installGracefulShutdown,
+  listen,
+  loadDeploymentConfig,
+  runMain,
+} from '@meshlab/common';
+import { createApp } from './app.js';
+import { loadGatewayConfig } from './config.js';
+
+runMain('gateway', async () => {
+  const config = loadGatewayConfig();
+  const deployment = loadDeploymentConfig(config.MESH_CONFIG);
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  const gateway = createApp({
+    deployment,
+    registryUrl: config.REGISTRY_URL,
+    logger,
+    adminToken: config.ADMIN_TOKEN,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  });
+  const { server, port } = await listen(gateway.handler, config.PORT);
+  installGracefulShutdown({
+    servers: [server],
+    readiness: gateway.readiness,
+    logger,
+    hooks: [() => gateway.discovery.stop()],
+  });
+  logger.info(
+    { port, registry: config.REGISTRY_URL ?? null, services: Object.keys(deployment.services) },
+    'listening',
+  );
+  await gateway.start();
+});

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { rawGet, startGateway, type RunningGateway } from './testing/harness.js';
+import { TestUpstream, reply } from './testing/upstream.js';
+
+describe('gateway routing and headers', () => {
+  let catalog: TestUpstream;
+  let work: TestUpstream;
+  let admin: TestUpstream;
+  let gw: RunningGateway;
+
+  beforeEach(async () => {
+    catalog = await new TestUpstream('catalog-1').start();
+    work = await new TestUpstream('b-1').start();
+    admin = await new TestUpstream('b-admin').start();
+    gw = await startGateway({
+      catalog: { path: '/catalog', endpoints: [catalog.url] },
+      'service-b': { path: '/service-b', stripPrefix: true, endpoints: [work.url] },
+      'b-admin': { path: '/service-b/admin', endpoints: [admin.url] },
+    });
+  });
+  afterEach(async () => {
+    await gw.close();
+    await Promise.all([catalog.close(), work.close(), admin.close()]);
+  });
+
+  it('keeps the prefix for a route without stripPrefix', async () => {
+    const res = await gw.get('/catalog/products?q=tea');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ replica: 'catalog-1', url: '/catalog/products?q=tea' });
+  });
+
+  it('strips the prefix for a route with stripPrefix', async () => {
+    await (await gw.get('/service-b/work')).text();
+    await (await gw.get('/service-b')).text();
+    expect(work.seen.map((r) => r.url)).toEqual(['/work', '/']);
+  });
+
+  it('routes by the longest matching prefix', async () => {
+    expect(await (await gw.get('/service-b/admin/x')).json()).toMatchObject({ replica: 'b-admin' });
+    expect(await (await gw.get('/service-b/administer')).json()).toMatchObject({ replica: 'b-1' });
+  });
+
+  it('answers 404 no_route JSON naming the known prefixes for an unknown path', async () => {
+    const res = await gw.get('/catalogue/x');
+    expect(res.status).toBe(404);
+    const body = await res.json();
+    expect(body).toMatchObject({ error: 'no_route', service: null });
+    expect(body.message).toContain('/catalog, /service-b, /service-b/admin');
+  });
+
+  it.each([
+    '/catalog/../service-b/work',
+    '/catalog/%2e%2e/service-b/work',
+    '/catalog/%2E%2E%2Fservice-b',
+    '/catalog/..%2fservice-b/work',
+    '/catalog/%zz',
+  ])('refuses the path trick %s with 400 and reaches no upstream', async (path) => {
+    const res = await rawGet(gw.url, path);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_path' });
+    expect([...catalog.seen, ...work.seen, ...admin.seen]).toEqual([]);
+  });
+
+  it('collapses double slashes before routing', async () => {
+    const res = await rawGet(gw.url, '//catalog//products');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ url: '/catalog/products' });
+  });
+
+  it('passes a given X-Request-ID upstream and back', async () => {
+    const res = await gw.get('/catalog/x', { headers: { 'x-request-id': 'abc-123' } });
+    expect(res.headers.get('x-request-id')).toBe('abc-123');
+    expect(catalog.seen[0]?.headers['x-request-id']).toBe('abc-123');
+  });
+
+  it('generates an X-Request-ID when none is sent, the same upstream and back', async () => {
+    const res = await gw.get('/catalog/x');
+    const id = res.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(catalog.seen[0]?.headers['x-request-id']).toBe(id);
+  });
+
+  it('sets X-Replica-ID, X-Mesh-Attempts and X-Response-Time on proxied responses', async () => {
+    const res = await gw.get('/catalog/x');
+    expect(res.headers.get('x-replica-id')).toBe(new URL(catalog.url).host);
+    expect(res.headers.get('x-mesh-attempts')).toBe('1');
+    expect(Number(res.headers.get('x-response-time'))).toBeGreaterThanOrEqual(0);
+  });
+
+  it('passes X-Forwarded-* upstream and strips hop-by-hop headers both ways', async () => {
+    catalog.behaviour = (_req, res) => reply(res, 200, {}, { 'keep-alive': 'timeout=5', 'x-custom': 'yes' });
+    const res = await request(`${gw.url}/catalog/x`, {
+      headers: {
+        'x-forwarded-for': '10.0.0.9',
+        'proxy-authorization': 'secret',
+        te: 'trailers',
+        'x-keep': '1',
+      },
+    });
+    await res.body.text();
+    const seen = catalog.seen[0]?.headers ?? {};
+    expect(seen['x-forwarded-for']).toBe('10.0.0.9, 127.0.0.1');
+    expect(seen['x-forwarded-proto']).toBe('http');
+    expect(seen['x-forwarded-host']).toBe(new URL(gw.url).host);
+    expect(seen['proxy-authorization']).toBeUndefined();
+    expect(seen['x-keep']).toBe('1');
+    expect(res.headers['x-custom']).toBe('yes');
+    expect(res.headers['keep-alive']).not.toBe('timeout=5');
+  });
+
+  it('forwards the body and the upstream status unchanged', async () => {
+    catalog.behaviour = (req, res) => reply(res, 201, { got: JSON.parse(req.body) });
+    const res = await gw.get('/catalog/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ a: 1 }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ got: { a: 1 } });
+    expect(catalog.seen[0]).toMatchObject({ method: 'POST', headers: { 'content-length': '7' } });
+  });
+
+  it('answers 413 payload_too_large for a body over the limit', async () => {
+    await gw.close();
+    gw = await startGateway(
+      { catalog: { path: '/catalog', endpoints: [catalog.url] } },
+      { maxBodyBytes: 10 },
+    );
+    const res = await gw.get('/catalog/items', { method: 'POST', body: 'x'.repeat(11) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: 'payload_too_large', service: 'catalog' });
+    expect(catalog.seen).toEqual([]);
+  });
+});

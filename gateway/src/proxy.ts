@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@meshlab/common';
+import { CircuitOpenError } from './circuit-breaker.js';
+import { forward, UpstreamFailure, type Final, type ForwardContext } from './forward.js';
+import { GatewayError, sendGatewayError } from './gateway-error.js';
+import { downstreamHeaders, upstreamHeaders } from './headers.js';
+import type { ServiceMetrics } from './metrics.js';
+import { InvalidPathError, safeRequestPath } from './path-guard.js';
+import { BodyTooLargeError, readBody } from './request-body.js';
+import type { Router } from './router.js';
+import type { ServiceRuntime } from './service-runtime.js';
+import { release } from './upstream-attempt.js';
+
+export interface ProxyDeps {
+  router: Router;
+  services: ReadonlyMap<string, ServiceRuntime>;
+  /** Metrics of requests that matched no route (service="none"). */
+  unrouted: ServiceMetrics;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  startedAt: number;
+  metrics: ServiceMetrics;
+  attempts: number;
+}
+
+/** The data path: route, faults, breaker, retries over the balanced endpoints, streamed response. */
+export function createProxyHandler(deps: ProxyDeps): RequestListener {
+  return (req, res) => {
+    const given = req.headers['x-request-id'];
+    const exchange: Exchange = {
+      req,
+      res,
+      requestId: typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID(),
+      startedAt: performance.now(),
+      metrics: deps.unrouted,
+      attempts: 0,
+    };
+    handle(deps, exchange).catch((error: unknown) => {
+      deps.logger.error({ err: error, method: req.method, url: req.url }, 'proxy failed');
+      fail(exchange, new GatewayError(500, 'internal', 'internal gateway error', null));
+    });
+  };
+}
+
+async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
+  const { req } = ex;
+  const method = req.method ?? 'GET';
+  let target;
+  try {
+    target = safeRequestPath(req.url ?? '/');
+  } catch (error) {
+    if (!(error instanceof InvalidPathError)) throw error;
+    return fail(ex, new GatewayError(400, 'invalid_path', `${method}: ${error.message}`, null));
+  }
+  const match = deps.router.match(target.path, target.query);
+  if (!match) {
+    const known = deps.router.prefixes.join(', ');
+    return fail(
+      ex,
+      new GatewayError(
+        404,
+        'no_route',
+        `no route for ${method} ${target.path}; known prefixes: ${known}`,
+        null,
+      ),
+    );
+  }
+  const service = deps.services.get(match.route.service) as ServiceRuntime;
+  ex.metrics = service.metrics;
+  let body: Buffer | undefined;
+  try {
+    body = await readBody(req, deps.maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    res413(ex, service.name, error.message);
+    return;
+  }
+  const fault = service.faults.decide();
+  if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
+  if (fault?.abortStatus !== undefined) {
+    const message = `fault injected by the gateway for ${method} ${target.path} (service ${service.name})`;
+    return fail(ex, new GatewayError(fault.abortStatus, 'fault_injected', message, service.name));
+  }
+  const ctx: ForwardContext = {
+    service,
+    method,
+    path: match.upstreamPath,
+    headers: upstreamHeaders(req, ex.requestId),
+    body,
+    startedAt: ex.startedAt,
+    attempts: 0,
+    clientGone: false,
+    abortCurrent: noop,
+  };
+  const onClose = () => {
+    if (ex.res.writableFinished) return;
+    ctx.clientGone = true;
+    ctx.abortCurrent();
+  };
+  ex.res.once('close', onClose);
+  service.budget.recordRequest();
+  const final = await throughBreaker(service, ctx);
+  ex.attempts = ctx.attempts;
+  if (final.error) return fail(ex, final.error);
+  respond(ex, final);
+}
+
+async function throughBreaker(service: ServiceRuntime, ctx: ForwardContext): Promise<Final> {
+  try {
+    return await service.breaker.run(() => forward(ctx));
+  } catch (error) {
+    if (error instanceof UpstreamFailure) return error.final;
+    if (!(error instanceof CircuitOpenError)) throw error;
+    const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    const message = `circuit breaker of service ${service.name} is open after repeated upstream failures; ${ctx.method} ${ctx.path} not sent, next probe in ${seconds} s`;
+    return {
+      error: new GatewayError(503, 'circuit_open', message, service.name, { 'retry-after': String(seconds) }),
+    };
+  }
+}
+
+function respond(ex: Exchange, final: Final): void {
+  const reply = final.reply;
+  if (!reply?.response) return;
+  const { response, endpoint } = reply;
+  const { res } = ex;
+  if (res.destroyed) {
+    release(reply);
+    response.body.destroy();
+    return;
+  }
+  const headers = downstreamHeaders(response.headers);
+  headers.push(
+    'x-replica-id',
+    endpoint.id,
+    'x-request-id',
+    ex.requestId,
+    'x-mesh-attempts',
+    String(ex.attempts),
+    'x-response-time',
+    elapsed(ex).toFixed(1),
+  );
+  res.writeHead(response.statusCode, headers);
+  pipeline(response.body, res, () => {
+    release(reply);
+    ex.metrics.request(ex.req.method ?? 'GET', response.statusCode, elapsed(ex) / 1000);
+  });
+}
+
+function fail(ex: Exchange, error: GatewayError): void {
+  ex.metrics.request(ex.req.method ?? 'GET', error.status, elapsed(ex) / 1000);
+  const headers: Record<string, string> = {
+    'x-request-id': ex.requestId,
+    'x-response-time': elapsed(ex).toFixed(1),
+  };
+  if (ex.attempts > 0) headers['x-mesh-attempts'] = String(ex.attempts);
+  if (ex.res.destroyed) return;
+  sendGatewayError(ex.res, error, headers);
+}
+
+function res413(ex: Exchange, service: string, message: string): void {
+  ex.res.shouldKeepAlive = false;
+  fail(ex, new GatewayError(413, 'payload_too_large', `${ex.req.method} ${ex.req.url}: ${message}`, service));
+}
+
+function elapsed(ex: Exchange): number {
+  return performance.now() - ex.startedAt;
+}
+
+function noop(): void {}
