@@ -5,7 +5,10 @@ import { z } from 'zod';
 export const controllerConfigSchema = z.object({
   PORT: envSchema.port(9000),
   POLICY_FILE: envSchema.string('config/policy.yaml'),
-  PROMETHEUS_URL: envSchema.url('http://prometheus:9090'),
+  // Not envSchema.url: its return type is optional even with a default.
+  PROMETHEUS_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+    .default('http://prometheus:9090'),
   DOCKER_SOCKET: envSchema.string('/var/run/docker.sock'),
   DRY_RUN: envSchema.bool(false),
   EVALUATION_SCHEDULE: envSchema

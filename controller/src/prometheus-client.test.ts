@@ -81,6 +81,7 @@ describe('PrometheusClient', () => {
     await expect(new PrometheusClient({ url }).query('sum(')).rejects.toThrow(
       /GET http:\/\/127.0.0.1:\d+\/api\/v1\/query: answered 400: bad_data: parse error at char 4/,
     );
+    await expect(new PrometheusClient({ url }).query('sum(')).rejects.toMatchObject({ unreachable: false });
   });
 
   it('reports a range vector result as an error', async () => {
@@ -99,6 +100,7 @@ describe('PrometheusClient', () => {
     const url = await fakePrometheus(json(200, {}));
     await closeServer(server!);
     await expect(new PrometheusClient({ url }).query('up')).rejects.toThrow(/unreachable: .*ECONNREFUSED/);
+    await expect(new PrometheusClient({ url }).query('up')).rejects.toMatchObject({ unreachable: true });
   });
 
   it('gives up after its timeout', async () => {

@@ -12,6 +12,14 @@ export interface MetricsSource {
 
 export class PrometheusError extends Error {
   override readonly name = 'PrometheusError';
+  constructor(
+    message: string,
+    /** True when Prometheus did not answer at all (as opposed to rejecting the query). */
+    readonly unreachable = false,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 interface QueryResponse {
@@ -59,13 +67,15 @@ export class PrometheusClient implements MetricsSource {
     } catch (error) {
       const reason =
         error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : error;
-      throw new PrometheusError(`GET ${url}: unreachable: ${String(reason)}`, { cause: error });
+      throw new PrometheusError(`GET ${url}: unreachable: ${String(reason)}`, true, { cause: error });
     }
     let body: QueryResponse;
     try {
       body = (await response.json()) as QueryResponse;
     } catch (error) {
-      throw new PrometheusError(`GET ${url}: answered ${response.status} without JSON`, { cause: error });
+      throw new PrometheusError(`GET ${url}: answered ${response.status} without JSON`, false, {
+        cause: error,
+      });
     }
     if (!response.ok || body.status !== 'success') {
       const reason = body.error

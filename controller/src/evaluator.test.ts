@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Evaluator } from './evaluator.js';
+import { parsePolicy } from './policy.js';
+import { RuleEngine } from './rule-engine.js';
+import { capturingLogger, container, FakeDocker, FakePrometheus } from './test-fakes.js';
+
+const policy = parsePolicy(
+  `
+rules:
+  - name: error-ratio
+    expr: sum by (instance_id) (rate(x[30s]))
+    above: 0.5
+    for: 20s
+    action: restart
+    target: service-b
+  - name: unhealthy
+    kind: docker_health
+    for: 30s
+    action: restart
+    target: "*"
+`,
+  'test.yaml',
+);
+
+const b1 = container('service-b', 1);
+const b2 = container('service-b', 2);
+
+function setup(dryRun = false) {
+  const prometheus = new FakePrometheus();
+  const docker = new FakeDocker();
+  docker.containers = [b1, b2];
+  const { logger, lines } = capturingLogger();
+  const now = () => Date.now();
+  const engine = new RuleEngine(policy.rules, { now, dryRun });
+  const evaluator = new Evaluator({ engine, prometheus, docker, logger, now });
+  return { prometheus, docker, evaluator, lines };
+}
+
+/** Evaluates every 5 s for `ms`. */
+async function runFor(evaluator: Evaluator, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 5_000) {
+    await evaluator.evaluateOnce();
+    vi.advanceTimersByTime(5_000);
+  }
+}
+
+describe('Evaluator', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('restarts only the replica whose instance_id breaches, after `for`, and logs one JSON line', async () => {
+    const { prometheus, docker, evaluator, lines } = setup();
+    prometheus.ratios({ [b1.hostname]: 0.1, [b2.hostname]: 0.9 });
+    await runFor(evaluator, 20_000);
+    expect(docker.restarted).toEqual([]);
+    await evaluator.evaluateOnce();
+    expect(docker.restarted).toEqual([b2.id]);
+    expect(evaluator.actions).toEqual([
+      expect.objectContaining({
+        rule: 'error-ratio',
+        target: 'service-b',
+        key: b2.hostname,
+        container: b2.name,
+        value: 0.9,
+        action: 'restart',
+        outcome: 'restarted',
+        why: expect.stringMatching(/value 0.900 above 0.5 for 20s/),
+      }),
+    ]);
+    const logged = lines.filter((l) => l.msg === 'remediation restarted');
+    expect(logged).toEqual([
+      expect.objectContaining({ rule: 'error-ratio', target: 'service-b', container: b2.name, value: 0.9 }),
+    ]);
+    expect(logged[0]!.why).toMatch(/above 0.5/);
+  });
+
+  it('never restarts when Prometheus is unreachable, and reports it', async () => {
+    const { prometheus, docker, evaluator } = setup();
+    prometheus.ratios({ [b1.hostname]: 0.9 });
+    await runFor(evaluator, 15_000);
+    prometheus.unreachable();
+    const evaluations = await evaluator.evaluateOnce();
+    expect(evaluations[0]).toMatchObject({ rule: 'error-ratio', result: 'error', decisions: [] });
+    await runFor(evaluator, 120_000);
+    expect(docker.restarted).toEqual([]);
+    expect(evaluator.prometheus).toEqual({
+      reachable: false,
+      lastError: expect.stringMatching(/unreachable/),
+    });
+  });
+
+  it('never restarts on no data', async () => {
+    const { prometheus, docker, evaluator } = setup();
+    prometheus.result = [];
+    await runFor(evaluator, 120_000);
+    expect(docker.restarted).toEqual([]);
+    expect((await evaluator.evaluateOnce())[0]!.result).toBe('no_data');
+    expect(evaluator.prometheus.reachable).toBe(true);
+  });
+
+  it('in dry run reports dry_run with the container it would restart, and restarts nothing', async () => {
+    const { prometheus, docker, evaluator } = setup(true);
+    prometheus.ratios({ [b1.hostname]: 0.9 });
+    await runFor(evaluator, 25_000);
+    expect(docker.restarted).toEqual([]);
+    expect(evaluator.actions).toEqual([expect.objectContaining({ outcome: 'dry_run', container: b1.name })]);
+  });
+
+  it('reports a failed action when no labelled container matches the instance_id', async () => {
+    const { prometheus, docker, evaluator } = setup();
+    prometheus.ratios({ deadbeef0000: 0.9 });
+    await runFor(evaluator, 25_000);
+    expect(docker.restarted).toEqual([]);
+    expect(evaluator.actions[0]).toMatchObject({
+      outcome: 'failed',
+      container: null,
+      error: expect.stringMatching(/no running container of service service-b with instance_id deadbeef0000/),
+    });
+  });
+
+  it('restarts a container that stays unhealthy for `for`', async () => {
+    const { prometheus, docker, evaluator } = setup();
+    const sick = container('catalog', 1, 'unhealthy');
+    docker.containers = [b1, sick];
+    prometheus.result = [];
+    await runFor(evaluator, 30_000);
+    expect(docker.restarted).toEqual([]);
+    await evaluator.evaluateOnce();
+    expect(docker.restarted).toEqual([sick.id]);
+    expect(evaluator.actions[0]).toMatchObject({ rule: 'unhealthy', key: sick.name, outcome: 'restarted' });
+  });
+
+  it('reports Docker unreachable as an error of docker_health rules, without acting', async () => {
+    const { docker, evaluator } = setup();
+    docker.failure = new Error('connect ENOENT /var/run/docker.sock');
+    const evaluations = await evaluator.evaluateOnce();
+    expect(evaluations[1]).toMatchObject({
+      rule: 'unhealthy',
+      result: 'error',
+      message: expect.stringMatching(/ENOENT/),
+    });
+    expect(evaluator.docker).toMatchObject({ reachable: false, lastError: expect.stringMatching(/ENOENT/) });
+  });
+
+  it('joins an evaluation already running instead of starting a second one', async () => {
+    const { prometheus, evaluator } = setup();
+    const [a, b] = [evaluator.evaluateOnce(), evaluator.evaluateOnce()];
+    expect(a).toBe(b);
+    await a;
+    expect(prometheus.queries).toHaveLength(1);
+  });
+});

@@ -1,0 +1,150 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '@meshlab/common';
+import { schedule, type ScheduledTask } from 'node-cron';
+import type { DockerTargets, ManagedContainer } from './docker-targets.js';
+import { fromDockerHealth, fromPrometheus } from './observe.js';
+import type { Rule } from './policy.js';
+import { PrometheusError, type MetricsSource } from './prometheus-client.js';
+import { logAction, remediate, type ActionRecord } from './remediation.js';
+import type { RuleEngine } from './rule-engine.js';
+import type { Evaluation, Observation } from './rule-types.js';
+
+export interface EvaluatorDeps {
+  engine: RuleEngine;
+  prometheus: MetricsSource;
+  docker: DockerTargets;
+  logger: Logger;
+  now: () => number;
+  /** How many recent actions /status keeps. */
+  keepActions?: number;
+}
+
+export interface DependencyStatus {
+  reachable: boolean | null;
+  lastError?: string;
+}
+
+type Events = { evaluation: [Evaluation, Rule]; action: [ActionRecord] };
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Ties the engine to Prometheus and Docker: observes every rule, lets the engine decide, carries out its
+ * decisions one after the other. Emits `evaluation` and `action`; metrics and logs subscribe.
+ */
+export class Evaluator extends EventEmitter<Events> {
+  readonly prometheus: DependencyStatus = { reachable: null };
+  readonly docker: DependencyStatus & { project: string | null } = { reachable: null, project: null };
+  readonly actions: ActionRecord[] = [];
+  readonly #deps: EvaluatorDeps;
+  #running: Promise<Evaluation[]> | undefined;
+  #task: ScheduledTask | undefined;
+
+  constructor(deps: EvaluatorDeps) {
+    super();
+    this.#deps = deps;
+  }
+
+  get engine(): RuleEngine {
+    return this.#deps.engine;
+  }
+
+  /** Evaluates every rule once; a call while one runs joins it. Never throws. */
+  evaluateOnce(): Promise<Evaluation[]> {
+    this.#running ??= this.#evaluateAll().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  /** Starts the node-cron schedule (cron with seconds); only main calls this. */
+  start(expression: string): void {
+    this.#task ??= schedule(expression, () => this.evaluateOnce(), {
+      name: 'controller-evaluation',
+      noOverlap: true,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#task?.destroy();
+    this.#task = undefined;
+    await this.#running;
+  }
+
+  async #evaluateAll(): Promise<Evaluation[]> {
+    const { engine } = this.#deps;
+    const containers = await this.#listContainers();
+    const evaluations: Evaluation[] = [];
+    for (const rule of engine.rules) {
+      try {
+        const evaluation = engine.evaluate(rule.name, await this.#observe(rule, containers));
+        evaluations.push(evaluation);
+        this.emit('evaluation', evaluation, rule);
+        for (const decision of evaluation.decisions) await this.#carryOut(rule, decision);
+      } catch (error) {
+        this.#deps.logger.error({ err: error, rule: rule.name }, 'evaluation failed');
+      }
+    }
+    return evaluations;
+  }
+
+  /** Once per evaluation, so /status tells whether Docker answers even without docker_health rules. */
+  async #listContainers(): Promise<ManagedContainer[] | Error> {
+    try {
+      this.docker.project = await this.#deps.docker.project();
+      const containers = await this.#deps.docker.list();
+      this.#setDocker(true);
+      return containers;
+    } catch (error) {
+      this.#setDocker(false, message(error));
+      return error instanceof Error ? error : new Error(message(error));
+    }
+  }
+
+  async #observe(rule: Rule, containers: ManagedContainer[] | Error): Promise<Observation> {
+    if (rule.kind === 'docker_health') {
+      if (containers instanceof Error) return { kind: 'error', message: `docker: ${containers.message}` };
+      return fromDockerHealth(rule, containers);
+    }
+    try {
+      const samples = await this.#deps.prometheus.query(rule.expr ?? '');
+      this.#setPrometheus(true);
+      return fromPrometheus(samples);
+    } catch (error) {
+      const unreachable = !(error instanceof PrometheusError) || error.unreachable;
+      this.#setPrometheus(!unreachable, message(error));
+      return { kind: 'error', message: message(error) };
+    }
+  }
+
+  async #carryOut(rule: Rule, decision: Evaluation['decisions'][number]): Promise<void> {
+    const record = await remediate(rule, decision, this.#deps);
+    if (decision.verdict === 'act') this.#deps.engine.actionFinished(rule.name, decision.key);
+    this.actions.unshift(record);
+    this.actions.splice(this.#deps.keepActions ?? 50);
+    logAction(this.#deps.logger, record);
+    this.emit('action', record);
+  }
+
+  #setPrometheus(reachable: boolean, lastError?: string): void {
+    if (this.prometheus.reachable !== reachable) {
+      this.#deps.logger[reachable ? 'info' : 'warn'](
+        { error: lastError },
+        `prometheus ${reachable ? 'reachable' : 'unreachable'}`,
+      );
+    }
+    this.prometheus.reachable = reachable;
+    if (lastError !== undefined) this.prometheus.lastError = lastError;
+  }
+
+  #setDocker(reachable: boolean, lastError?: string): void {
+    if (this.docker.reachable !== reachable) {
+      this.#deps.logger[reachable ? 'info' : 'warn'](
+        { project: this.docker.project, error: lastError },
+        `docker ${reachable ? 'reachable' : 'unreachable'}`,
+      );
+    }
+    this.docker.reachable = reachable;
+    if (lastError !== undefined) this.docker.lastError = lastError;
+  }
+}
