@@ -91,7 +91,7 @@ export function createApp(deps: RegistryDeps): RegistryApp {
     knownServices: () => knownServices(deployment, store),
     desired: (service) => desiredReplicas(deployment, service),
   });
-  logEvents(store, logger);
+  logEvents(store, checker, logger);
   const context: RegistryContext = { deployment, store, checker, watch, logger, adminToken: deps.adminToken };
   const app = createServiceApp({ logger, metrics, readiness, bodyLimit: '16kb' }, (express) => {
     express.use(instancesRouter(context));
@@ -125,11 +125,17 @@ function readyNow(): Readiness {
   return readiness;
 }
 
-function logEvents(store: InstanceStore, logger: Logger): void {
+function logEvents(store: InstanceStore, checker: HealthChecker, logger: Logger): void {
   store.on('registered', (i, created) =>
     logger.info({ service: i.name, id: i.id, url: i.url }, created ? 'registered' : 'registration updated'),
   );
   store.on('removed', (i, reason) => logger.info({ service: i.name, id: i.id, reason }, 'removed'));
+  checker.on('round', (round) =>
+    logger.debug(
+      { ms: round.ms, checked: round.results.length, removed: round.removed },
+      'health-check round',
+    ),
+  );
   store.on('status', (i, from) =>
     logger.warn(
       { service: i.name, id: i.id, from, to: i.health.status, error: i.health.lastError },

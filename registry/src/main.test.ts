@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The compiled main, run as a real process: `npm test` builds before it tests.
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function expectExit1Naming(env: Record<string, string>, ...names: string[]) {
+  const { exited, output } = run(env);
+  const [code] = await exited;
+  expect(code).toBe(1);
+  const lines = output().stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  const message = (JSON.parse(lines[0] ?? '{}') as { msg: string }).msg;
+  for (const name of names) expect(message).toContain(name);
+  expect(output().stderr).not.toContain('    at ');
+}
+
+describe('node registry/dist/main.js', () => {
+  it('exits 1 naming HEALTH_CHECK_SCHEDULE when it is not a cron expression', async () => {
+    await expectExit1Naming({ HEALTH_CHECK_SCHEDULE: 'every 10 seconds' }, 'HEALTH_CHECK_SCHEDULE', 'cron');
+  });
+
+  it('exits 1 naming MESH_CONFIG when the file does not exist', async () => {
+    await expectExit1Naming(
+      { MESH_CONFIG: '/nonexistent/deployment.yaml' },
+      '/nonexistent/deployment.yaml',
+      'not found',
+    );
+  });
+
+  it('exits 1 naming the file and the path inside it when deployment.yaml is invalid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'registry-main-'));
+    const file = join(dir, 'deployment.yaml');
+    writeFileSync(file, 'services:\n  b:\n    path: /b\n    replicas: -1\n');
+    await expectExit1Naming({ MESH_CONFIG: file }, file, 'services.b.replicas');
+  });
+
+  it('exits 1 naming every bad key at once', async () => {
+    await expectExit1Naming({ PORT: 'abc', MAX_INSTANCES: '0' }, 'PORT', 'MAX_INSTANCES');
+  });
+
+  it('starts with config/deployment.yaml, serves /discovery and exits 0 on SIGTERM', async () => {
+    const { child, exited, output } = run({ HEALTH_CHECK_SCHEDULE: '*/1 * * * * *' });
+    let port: number | undefined;
+    for (let i = 0; i < 100 && port === undefined; i++) {
+      const match = /"port":(\d+)/.exec(output().stdout);
+      if (match?.[1]) port = Number(match[1]);
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(port).toBeDefined();
+    const response = await fetch(`http://127.0.0.1:${port}/discovery`);
+    const body = (await response.json()) as { services: Record<string, unknown[]> };
+    expect(Object.keys(body.services).sort()).toEqual(['cart', 'catalog', 'order', 'service-b']);
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+});
