@@ -1,0 +1,46 @@
+import type { Express } from 'express';
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { createServiceApp, requireAdminToken, validate, type Logger, type Readiness } from '@meshlab/common';
+import { MAX_RPS } from './config.js';
+import type { LoadGenerator } from './load-generator.js';
+
+export { serviceAConfigSchema, MAX_RPS, type ServiceAConfig } from './config.js';
+export { createLoadGenerator, type LoadConfig } from './setup.js';
+export { LoadGenerator, type LoadStatus, type LoadGeneratorOptions } from './load-generator.js';
+export { OpenModelScheduler, type SchedulerOptions } from './scheduler.js';
+export { RollingStats, type Quantiles } from './rolling-stats.js';
+export { createHttpClient, type HttpClient, type Outcome, type ErrorReason } from './http-client.js';
+export { targetScenario, shopScenario, type Scenario, type Step } from './scenario.js';
+export { systemTimer, dateTimer, type Timer } from './timer.js';
+
+export interface ServiceADeps {
+  logger: Logger;
+  /** The registry the generator's metrics were created in. */
+  metrics: Registry;
+  readiness: Readiness;
+  generator: LoadGenerator;
+  adminToken?: string | undefined;
+}
+
+const loadSchema = z.strictObject({
+  rps: z
+    .number({ error: `expected a number of requests per second in 0..${MAX_RPS}` })
+    .min(0, `expected a number of requests per second in 0..${MAX_RPS}`)
+    .max(MAX_RPS, `expected a number of requests per second in 0..${MAX_RPS}`),
+});
+
+/** service-a's HTTP face: GET /status and PUT /load; the generator is started by main. */
+export function createApp(deps: ServiceADeps): Express {
+  const { generator } = deps;
+  return createServiceApp(deps, (app) => {
+    app.get('/status', (_req, res) => {
+      res.json(generator.status());
+    });
+    app.put('/load', requireAdminToken(deps.adminToken), (req, res) => {
+      const { rps } = validate(loadSchema, req.body, 'body');
+      generator.setRate(rps);
+      res.json(generator.status());
+    });
+  });
+}
