@@ -1,6 +1,6 @@
 import { UpstreamError } from '@meshlab/common';
 
-export type CallOutcome = 'ok' | 'client_error' | 'server_error' | 'timeout' | 'unreachable' | 'bad_response';
+export type CallOutcome = 'ok' | 'client_error' | 'server_error' | 'timeout' | 'unreachable';
 
 export interface GatewayResponse {
   status: number;
@@ -59,6 +59,30 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** No answer within the timeout (504) or no answer at all (503). */
+function noAnswer(target: string, what: string, timeoutMs: number, error: unknown): UpstreamError {
+  if (isTimeout(error)) {
+    return new UpstreamError(504, `${target}_timeout`, `${what} did not answer within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  return new UpstreamError(503, `${target}_unavailable`, `${what} failed: ${describeFailure(error)}`, {
+    cause: error,
+  });
+}
+
+/** A 5xx from the gateway: 504 stays a timeout, anything else means the target is unavailable. */
+function serverError(target: string, what: string, status: number, body: unknown): UpstreamError {
+  const { code, message } = describeBody(body);
+  const reason = [code, message].filter((part) => part !== undefined).join(': ');
+  return new UpstreamError(
+    status === 504 ? 504 : 503,
+    status === 504 ? `${target}_timeout` : `${target}_unavailable`,
+    `${what} answered ${status}${reason === '' ? '' : ` (${reason})`}`,
+    { details: { upstreamStatus: status, ...(code === undefined ? {} : { upstreamError: code }) } },
+  );
+}
+
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
@@ -68,54 +92,30 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     async call(target, method, path, { requestId, body } = {}) {
       const url = `${base}${path}`;
       const what = `${method} ${url}`;
-      let response: Response;
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (requestId !== undefined) headers['x-request-id'] = requestId;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      let status: number;
       let parsed: unknown;
       try {
-        const headers: Record<string, string> = { accept: 'application/json' };
-        if (requestId !== undefined) headers['x-request-id'] = requestId;
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        response = await doFetch(url, {
+        const response = await doFetch(url, {
           method,
           headers,
           body: body === undefined ? null : JSON.stringify(body),
           signal: AbortSignal.timeout(options.timeoutMs),
         });
+        status = response.status;
         parsed = await readBody(response);
       } catch (error) {
-        if (isTimeout(error)) {
-          report(target, 'timeout');
-          throw new UpstreamError(
-            504,
-            `${target}_timeout`,
-            `${what} did not answer within ${options.timeoutMs} ms`,
-            {
-              cause: error,
-            },
-          );
-        }
-        report(target, 'unreachable');
-        throw new UpstreamError(503, `${target}_unavailable`, `${what} failed: ${describeFailure(error)}`, {
-          cause: error,
-        });
+        report(target, isTimeout(error) ? 'timeout' : 'unreachable');
+        throw noAnswer(target, what, options.timeoutMs, error);
       }
-      if (response.status >= 500) {
+      if (status >= 500) {
         report(target, 'server_error');
-        const { code, message } = describeBody(parsed);
-        const reason = [code, message].filter((part) => part !== undefined).join(': ');
-        throw new UpstreamError(
-          response.status === 504 ? 504 : 503,
-          response.status === 504 ? `${target}_timeout` : `${target}_unavailable`,
-          `${what} answered ${response.status}${reason === '' ? '' : ` (${reason})`}`,
-          {
-            details: {
-              upstreamStatus: response.status,
-              ...(code === undefined ? {} : { upstreamError: code }),
-            },
-          },
-        );
+        throw serverError(target, what, status, parsed);
       }
-      report(target, response.status >= 400 ? 'client_error' : 'ok');
-      return { status: response.status, body: parsed };
+      report(target, status >= 400 ? 'client_error' : 'ok');
+      return { status, body: parsed };
     },
   };
 }
