@@ -82,7 +82,7 @@ describe('bad input through the gateway is a 4xx naming the problem', () => {
     ['POST', '/cart/u1/add?product_id=1&quantity=1000000000', 400, 'invalid_request'],
     ['POST', '/cart/u1/add?product_id=1&quantity=1.5', 400, 'invalid_request'],
     ['POST', `/cart/${'x'.repeat(65)}/add?product_id=1`, 400, 'invalid_request'],
-    ['POST', '/cart/u1/add?product_id=11', 409, 'insufficient_stock'],
+    ['POST', '/cart/u1/add?product_id=24', 409, 'insufficient_stock'],
     ['DELETE', '/cart/u1/remove/1', 404, 'item_not_in_cart'],
     ['POST', '/order/create?user_id=nobody', 409, 'empty_cart'],
     ['POST', '/order/create', 400, 'invalid_request'],

@@ -77,7 +77,7 @@ describe('cart', () => {
   });
 
   it('answers 409 insufficient_stock for an out-of-stock product', async () => {
-    const { status, body } = await call(at('/cart/u1/add?product_id=11&quantity=1'), 'POST');
+    const { status, body } = await call(at('/cart/u1/add?product_id=24&quantity=1'), 'POST');
     expect(status).toBe(409);
     expect(body.error).toBe('insufficient_stock');
   });
