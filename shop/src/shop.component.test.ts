@@ -75,7 +75,10 @@ describe('the seed scenario through the real gateway and registry', () => {
 describe('bad input through the gateway is a 4xx naming the problem', () => {
   it.each([
     ['GET', '/catalog/products/999', 404, 'product_not_found'],
+    ['GET', '/catalog/products/does-not-exist', 404, 'product_not_found'],
     ['GET', '/catalog/products?limit=0', 400, 'invalid_request'],
+    ['GET', '/catalog/products?limit=-5', 400, 'invalid_request'],
+    ['POST', '/cart/%3Cscript%3E/add?product_id=1&quantity=1', 400, 'invalid_request'],
     ['GET', '/catalog/search', 400, 'invalid_request'],
     ['POST', '/cart/u1/add?product_id=999&quantity=1', 404, 'product_not_found'],
     ['POST', '/cart/u1/add?product_id=1&quantity=0', 400, 'invalid_request'],
@@ -92,6 +95,12 @@ describe('bad input through the gateway is a 4xx naming the problem', () => {
     expect(answer.status).toBe(status);
     expect(answer.body.error).toBe(error);
     expect(answer.body.message).toEqual(expect.any(String));
+  });
+
+  it('answers 400 invalid_json for a truncated JSON body', async () => {
+    const answer = await call(at('/cart/json-user/add'), 'POST', { body: '{"productId": ' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_json');
   });
 
   it('names quantity when the cart would hold more than 99 of a product', async () => {
