@@ -155,3 +155,19 @@ describe('Evaluator', () => {
     expect(prometheus.queries).toHaveLength(1);
   });
 });
+
+describe('Evaluator schedule', () => {
+  it('evaluates on its node-cron schedule once started, and not after stop', async () => {
+    const { prometheus, evaluator } = setup();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(prometheus.queries).toEqual([]);
+    const evaluated = new Promise((resolve) => evaluator.once('evaluation', resolve));
+    evaluator.start('* * * * * *');
+    await evaluated;
+    await evaluator.stop();
+    const count = prometheus.queries.length;
+    expect(count).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(prometheus.queries).toHaveLength(count);
+  });
+});

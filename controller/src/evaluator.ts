@@ -61,7 +61,6 @@ export class Evaluator extends EventEmitter<Events> {
   start(expression: string): void {
     this.#task ??= schedule(expression, () => this.evaluateOnce(), {
       name: 'controller-evaluation',
-      noOverlap: true,
     });
   }
 

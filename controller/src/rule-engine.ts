@@ -1,3 +1,4 @@
+import { describeBreach, describeSuppression } from './decision-text.js';
 import type { Rule } from './policy.js';
 import type {
   Decision,
@@ -35,10 +36,6 @@ export interface RuleEngineOptions {
 }
 
 const statePriority: TargetStateName[] = ['suppressed', 'firing', 'pending', 'cooling_down', 'ok'];
-
-export function formatValue(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
-}
 
 /**
  * The decision logic, pure apart from the injected clock: per rule and per target it tracks how long the
@@ -181,8 +178,7 @@ export class RuleEngine {
       setState(target, 'suppressed', now);
       if (target.suppressedReported) return undefined;
       target.suppressedReported = true;
-      const until = new Date(track.actions[0]! + rule.window.ms).toISOString();
-      const why = `${describeBreach(rule, sample.value, heldMs)}, but ${track.actions.length} actions in the last ${rule.window.text} reached max ${rule.max}: suppressed until ${until}`;
+      const why = describeSuppression(rule, sample.value, heldMs, track.actions);
       return this.#decision(rule, target, sample.value, 'suppressed', why);
     }
     track.actions.push(now);
@@ -212,10 +208,4 @@ function setState(target: TargetTrack, state: TargetStateName, now: number): voi
   if (target.state === state) return;
   target.state = state;
   target.since = now;
-}
-
-function describeBreach(rule: Rule, value: number, heldMs: number): string {
-  const held = `${Math.round(heldMs / 1000)}s`;
-  if (rule.kind === 'docker_health') return `container unhealthy for ${held} (for: ${rule.for.text})`;
-  return `value ${formatValue(value)} ${rule.comparison} ${rule.threshold} for ${held} (for: ${rule.for.text})`;
 }
