@@ -167,7 +167,8 @@ export class InstanceStore extends EventEmitter<StoreEvents> {
       const endpoint = { id: instance.id, url: instance.url, metadata: { ...instance.metadata } };
       (view[instance.name] ??= []).push(endpoint);
     }
-    for (const endpoints of Object.values(view)) endpoints.sort((a, b) => a.id.localeCompare(b.id));
+    for (const endpoints of Object.values(view))
+      endpoints.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return view;
   }
 
