@@ -72,3 +72,21 @@ describe('selectEndpoint', () => {
     expect(selectEndpoint(balancer, endpoints(0, 0), () => true)).toBeUndefined();
   });
 });
+
+describe('round robin and retries', () => {
+  it('starts with the first endpoint', () => {
+    expect(createBalancer('round_robin').pick(endpoints(0, 0))?.id).toBe('e0');
+  });
+
+  it('a retry pick does not advance the rotation, so a bad replica does not get every first try', () => {
+    const balancer = createBalancer('round_robin');
+    const list = endpoints(0, 0);
+    const firsts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const first = selectEndpoint(balancer, list, () => false) as Balanceable;
+      firsts.push(first.id);
+      if (first.id === 'e0') selectEndpoint(balancer, list, () => false, new Set(['e0']));
+    }
+    expect(firsts).toEqual(['e0', 'e1', 'e0', 'e1']);
+  });
+});

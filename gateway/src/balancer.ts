@@ -9,8 +9,11 @@ export interface Balanceable {
 
 export interface Balancer {
   readonly policy: LoadBalancerPolicy;
-  /** One of the candidates, or undefined when there are none. */
-  pick<E extends Balanceable>(candidates: readonly E[]): E | undefined;
+  /**
+   * One of the candidates, or undefined when there are none. A retry's pick does not advance round
+   * robin, so that a bad replica does not get every request's first try.
+   */
+  pick<E extends Balanceable>(candidates: readonly E[], retry?: boolean): E | undefined;
 }
 
 export function createBalancer(policy: LoadBalancerPolicy, random: () => number = Math.random): Balancer {
@@ -20,13 +23,13 @@ export function createBalancer(policy: LoadBalancerPolicy, random: () => number 
     case 'least_request':
       return { policy, pick: (c) => powerOfTwoChoices(c, random) };
     case 'round_robin': {
-      let next = 0;
+      let next = -1;
       return {
         policy,
-        pick: (c) => {
+        pick: (c, retry) => {
           if (c.length === 0) return undefined;
-          next = (next + 1) % 1_000_000_007;
-          return c[next % c.length];
+          if (!retry) next = (next + 1) % 1_000_000_007;
+          return c[Math.max(0, next) % c.length];
         },
       };
     }
@@ -60,5 +63,5 @@ export function selectEndpoint<E extends Balanceable>(
     const fresh = available.filter((e) => !tried.has(e.id));
     if (fresh.length > 0) available = fresh;
   }
-  return balancer.pick(available);
+  return balancer.pick(available, tried !== undefined && tried.size > 0);
 }

@@ -44,7 +44,7 @@ describe('gateway routing and headers', () => {
   it('answers 404 no_route JSON naming the known prefixes for an unknown path', async () => {
     const res = await gw.get('/catalogue/x');
     expect(res.status).toBe(404);
-    const body = await res.json();
+    const body = (await res.json()) as { message: string };
     expect(body).toMatchObject({ error: 'no_route', service: null });
     expect(body.message).toContain('/catalog, /service-b, /service-b/admin');
   });
