@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
-import { BadRequestError, HttpError, NotFoundError, PayloadTooLargeError } from './errors.js';
+import { BadRequestError, HttpError, NotFoundError, PayloadTooLargeError, UpstreamError } from './errors.js';
 
 interface BodyParserError {
   type?: string;
@@ -38,7 +38,10 @@ export function toHttpError(error: unknown): HttpError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const httpError = toHttpError(error);
-    if (httpError.status >= 500) {
+    if (httpError instanceof UpstreamError) {
+      // An unavailable dependency is expected in a lab that breaks things on purpose: no stack.
+      logger.warn({ method: req.method, url: req.originalUrl, code: httpError.code }, httpError.message);
+    } else if (httpError.status >= 500) {
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     }
     if (res.headersSent) {
