@@ -109,8 +109,7 @@ export class LoadGenerator {
     const latencyMs = Math.max(0, timer.now() - scheduledAt);
     this.#completed++;
     this.#stats.recordLatency(latencyMs);
-    this.#metrics.requests.inc({ target: step.target, code: String(outcome.status ?? 'error') });
-    this.#metrics.duration.observe({ target: step.target }, latencyMs / 1000);
+    this.#metrics.record(step.target, outcome.status, latencyMs / 1000);
     if (outcome.reason) {
       this.#errors[outcome.reason] = (this.#errors[outcome.reason] ?? 0) + 1;
       this.#metrics.errors.inc({ reason: outcome.reason });

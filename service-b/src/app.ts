@@ -38,9 +38,7 @@ export function createApp(deps: ServiceBDeps): Express {
       const code = fail ? 500 : 200;
       res.set('X-Replica-ID', instanceId);
       res.status(code).json({ result: fail ? 'error' : 'ok' });
-      metrics.requests.inc({ code: String(code) });
-      if (fail) metrics.errors.inc();
-      metrics.latency.observe((performance.now() - started) / 1000);
+      metrics.record(fail, (performance.now() - started) / 1000);
     });
     app.get('/faults', (_req, res) => {
       res.json(faults.get());
