@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Evaluator } from './evaluator.js';
+import { PrometheusError } from './prometheus-client.js';
 import { parsePolicy } from './policy.js';
 import { RuleEngine } from './rule-engine.js';
 import { capturingLogger, container, FakeDocker, FakePrometheus } from './test-fakes.js';
@@ -169,5 +170,25 @@ describe('Evaluator schedule', () => {
     expect(count).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(prometheus.queries).toHaveLength(count);
+  });
+});
+
+describe('Evaluator dependency status', () => {
+  it('shows Prometheus reachable again, without the old error, once a query succeeds', async () => {
+    const { prometheus, evaluator } = setup();
+    prometheus.unreachable();
+    await evaluator.evaluateOnce();
+    expect(evaluator.prometheus.reachable).toBe(false);
+    prometheus.result = [];
+    await evaluator.evaluateOnce();
+    expect(evaluator.prometheus).toEqual({ reachable: true });
+  });
+
+  it('keeps Prometheus reachable when it rejects a query, and shows the error', async () => {
+    const { prometheus, evaluator } = setup();
+    prometheus.result = new PrometheusError('GET …/api/v1/query: answered 400: bad_data: parse error');
+    const [evaluation] = await evaluator.evaluateOnce();
+    expect(evaluation).toMatchObject({ result: 'error', message: expect.stringMatching(/bad_data/) });
+    expect(evaluator.prometheus).toEqual({ reachable: true, lastError: expect.stringMatching(/bad_data/) });
   });
 });

@@ -133,7 +133,8 @@ export class Evaluator extends EventEmitter<Events> {
       );
     }
     this.prometheus.reachable = reachable;
-    if (lastError !== undefined) this.prometheus.lastError = lastError;
+    if (lastError === undefined) delete this.prometheus.lastError;
+    else this.prometheus.lastError = lastError;
   }
 
   #setDocker(reachable: boolean, lastError?: string): void {
@@ -144,6 +145,7 @@ export class Evaluator extends EventEmitter<Events> {
       );
     }
     this.docker.reachable = reachable;
-    if (lastError !== undefined) this.docker.lastError = lastError;
+    if (lastError === undefined) delete this.docker.lastError;
+    else this.docker.lastError = lastError;
   }
 }
