@@ -43,6 +43,7 @@ export class LoadGenerator {
   readonly #metrics: ServiceAMetrics;
   readonly #errors: Partial<Record<ErrorReason, number>> = {};
   #completed = 0;
+  #stopped = false;
   #lastDropLog = -Infinity;
 
   constructor(private readonly options: LoadGeneratorOptions) {
@@ -73,6 +74,7 @@ export class LoadGenerator {
 
   /** Stops scheduling and cuts the requests still in flight. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#scheduler.stop();
     await this.options.client.close();
   }
@@ -106,6 +108,8 @@ export class LoadGenerator {
     this.#stats.recordSent();
     const step = scenario.next();
     const outcome = await client.send(step.spec);
+    // Requests cut by stop() say nothing about the target.
+    if (this.#stopped) return;
     const latencyMs = Math.max(0, timer.now() - scheduledAt);
     this.#completed++;
     this.#stats.recordLatency(latencyMs);
