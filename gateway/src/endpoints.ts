@@ -6,6 +6,8 @@ import type { DiscoveredEndpoint } from './discovery.js';
 export interface Endpoint extends Balanceable {
   readonly id: string;
   readonly url: string;
+  /** scheme://host:port */
+  readonly origin: string;
   /** The URL's path without a trailing '/', prepended to every upstream path ('' usually). */
   readonly basePath: string;
   readonly metadata: Record<string, unknown>;
@@ -50,6 +52,7 @@ export class EndpointSet {
       next.push({
         id: d.id,
         url: d.url,
+        origin: url.origin,
         basePath: url.pathname.replace(/\/+$/, ''),
         metadata: d.metadata ?? {},
         dispatcher: this.factory(url.origin),

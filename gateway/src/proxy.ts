@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@meshlab/common';
 import { CircuitOpenError } from './circuit-breaker.js';
@@ -12,7 +11,7 @@ import { InvalidPathError, safeRequestPath } from './path-guard.js';
 import { BodyTooLargeError, readBody } from './request-body.js';
 import type { Router } from './router.js';
 import type { ServiceRuntime } from './service-runtime.js';
-import { release } from './upstream-attempt.js';
+import { discard, release } from './upstream-attempt.js';
 
 export interface ProxyDeps {
   router: Router;
@@ -134,8 +133,8 @@ function respond(ex: Exchange, final: Final): void {
   const { response, endpoint } = reply;
   const { res } = ex;
   if (res.destroyed) {
-    release(reply);
-    response.body.destroy();
+    response.abort(new Error('client closed the connection'));
+    discard(reply);
     return;
   }
   const headers = downstreamHeaders(response.headers);
@@ -150,7 +149,7 @@ function respond(ex: Exchange, final: Final): void {
     elapsed(ex).toFixed(1),
   );
   res.writeHead(response.statusCode, headers);
-  pipeline(response.body, res, () => {
+  response.pipeTo(res, () => {
     release(reply);
     ex.metrics.request(ex.req.method ?? 'GET', response.statusCode, elapsed(ex) / 1000);
   });

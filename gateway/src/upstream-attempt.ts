@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Endpoint } from './endpoints.js';
 import { outcomeOfStatus, type AttemptResult } from './retry-policy.js';
@@ -13,8 +14,8 @@ export interface UpstreamRequest {
 export interface AttemptReply {
   endpoint: Endpoint;
   result: AttemptResult;
-  /** Present when the upstream answered: its body must be consumed or dumped, then `release`d. */
-  response?: Dispatcher.ResponseData;
+  /** Present when the upstream answered: stream it with `pipeTo` or drop it with `discard`. */
+  response?: UpstreamResponse;
   error?: Error;
   timeoutMs: number;
 }
@@ -32,6 +33,7 @@ const connectErrors = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_DESTROYED',
 ]);
+const timeoutErrors = new Set(['UND_ERR_HEADERS_TIMEOUT']);
 
 function errorCode(error: unknown): string | undefined {
   const e = error as { code?: string; cause?: { code?: string } } | undefined;
@@ -39,55 +41,160 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * One try against one endpoint, up to its response headers. The abort hook lets the caller cancel it
- * (client went away). The endpoint's in-flight count is raised here and lowered by `release`.
+ * One upstream exchange as an undici dispatch handler (no response stream object, no promise per
+ * chunk: the hot path). Body chunks that arrive before the gateway decided what to do with the
+ * response are kept, then written to the client (`pipeTo`) or dropped (`discard`).
  */
-export async function attemptOnce(
+export class UpstreamResponse implements Dispatcher.DispatchHandler {
+  statusCode = 0;
+  headers: IncomingHttpHeaders = {};
+  #controller: Dispatcher.DispatchController | undefined;
+  #pending: Buffer[] | undefined;
+  #ended = false;
+  #error: Error | undefined;
+  #sink: ServerResponse | undefined;
+  #discarded = false;
+  #onDone: ((error?: Error) => void) | undefined;
+  #settle: ((outcome: { response?: UpstreamResponse; error?: Error }) => void) | undefined;
+
+  constructor(settle: (outcome: { response?: UpstreamResponse; error?: Error }) => void) {
+    this.#settle = settle;
+  }
+
+  abort(reason: Error): void {
+    if (this.#controller && !this.#controller.aborted) this.#controller.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.statusCode = statusCode;
+    this.headers = headers;
+    this.#settle?.({ response: this });
+    this.#settle = undefined;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const sink = this.#sink;
+    if (sink) {
+      if (!sink.write(chunk)) {
+        controller.pause();
+        sink.once('drain', () => controller.resume());
+      }
+    } else if (!this.#discarded) {
+      (this.#pending ??= []).push(chunk);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.#ended = true;
+    if (this.#sink) {
+      this.#sink.end();
+      this.#finish();
+    } else if (this.#discarded) {
+      this.#finish();
+    }
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+    if (this.#settle) {
+      this.#settle({ error });
+      this.#settle = undefined;
+      return;
+    }
+    this.#error = error;
+    if (this.#sink) {
+      this.#sink.destroy(error);
+      this.#finish(error);
+    } else if (this.#discarded) {
+      this.#finish(error);
+    }
+  }
+
+  /** Streams the body to the client (headers already written); onDone when it is over. */
+  pipeTo(res: ServerResponse, onDone: (error?: Error) => void): void {
+    this.#onDone = onDone;
+    if (this.#pending) for (const chunk of this.#pending) res.write(chunk);
+    this.#pending = undefined;
+    if (this.#error) {
+      res.destroy(this.#error);
+      this.#finish(this.#error);
+      return;
+    }
+    if (this.#ended) {
+      res.end();
+      this.#finish();
+      return;
+    }
+    // The proxy aborts the exchange when the client goes away (its 'close' listener).
+    this.#sink = res;
+  }
+
+  /** Drops the response (before a retry); the connection is reused once the body is read. */
+  discard(onDone: () => void): void {
+    this.#discarded = true;
+    this.#pending = undefined;
+    this.#onDone = onDone;
+    if (this.#ended || this.#error) this.#finish();
+  }
+
+  #finish(error?: Error): void {
+    const done = this.#onDone;
+    this.#onDone = undefined;
+    done?.(error);
+  }
+}
+
+/**
+ * One try against one endpoint, up to its response headers; per-try timeout = undici's headersTimeout.
+ * `onAbortable` gets a function that cancels the try (client went away). Raises the endpoint's
+ * in-flight count; the response's pipeTo/discard completion lowers it.
+ */
+export function attemptOnce(
   endpoint: Endpoint,
   request: UpstreamRequest,
   timeoutMs: number,
   onAbortable: (abort: () => void) => void,
 ): Promise<AttemptReply> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer =
-    timeoutMs < Number.MAX_SAFE_INTEGER
-      ? setTimeout(
-          () => {
-            timedOut = true;
-            controller.abort();
-          },
-          Math.max(1, timeoutMs),
-        )
-      : undefined;
-  onAbortable(() => controller.abort());
   endpoint.inFlight++;
-  try {
-    const response = await endpoint.dispatcher.request({
-      path: endpoint.basePath ? endpoint.basePath + request.path : request.path,
-      method: request.method as Dispatcher.HttpMethod,
-      headers: request.headers,
-      body: request.body ?? null,
-      signal: controller.signal,
+  return new Promise<AttemptReply>((resolve) => {
+    const handler = new UpstreamResponse(({ response, error }) => {
+      if (response) {
+        resolve({
+          endpoint,
+          response,
+          result: { outcome: outcomeOfStatus(response.statusCode), status: response.statusCode },
+          timeoutMs,
+        });
+        return;
+      }
+      onAbortable(noop);
+      endpoint.inFlight--;
+      const code = errorCode(error) ?? '';
+      const outcome = timeoutErrors.has(code)
+        ? 'timeout'
+        : connectErrors.has(code)
+          ? 'connect_error'
+          : 'error';
+      resolve({ endpoint, result: { outcome }, error, timeoutMs });
     });
-    return {
-      endpoint,
-      response,
-      result: { outcome: outcomeOfStatus(response.statusCode), status: response.statusCode },
-      timeoutMs,
-    };
-  } catch (error) {
-    endpoint.inFlight--;
-    const outcome = timedOut
-      ? 'timeout'
-      : connectErrors.has(errorCode(error) ?? '')
-        ? 'connect_error'
-        : 'error';
-    return { endpoint, result: { outcome }, error: error as Error, timeoutMs };
-  } finally {
-    clearTimeout(timer);
-    onAbortable(noop);
-  }
+    onAbortable(() => handler.abort(new Error('client closed the request')));
+    const limited = timeoutMs < Number.MAX_SAFE_INTEGER;
+    endpoint.dispatcher.dispatch(
+      {
+        origin: endpoint.origin,
+        path: endpoint.basePath ? endpoint.basePath + request.path : request.path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body ?? null,
+        headersTimeout: limited ? Math.max(1, Math.floor(timeoutMs)) : 0,
+        bodyTimeout: limited ? Math.max(1, Math.floor(timeoutMs)) : 0,
+      },
+      handler,
+    );
+  });
 }
 
 function noop(): void {}
@@ -97,9 +204,9 @@ export function release(reply: AttemptReply): void {
   if (reply.response) reply.endpoint.inFlight--;
 }
 
-/** Throws away a response that will not be forwarded (before a retry), freeing its connection. */
+/** Throws away a response that will not be forwarded (before a retry). */
 export function discard(reply: AttemptReply): void {
-  if (!reply.response) return;
-  release(reply);
-  reply.response.body.dump().catch(() => undefined);
+  const response = reply.response;
+  if (!response) return;
+  response.discard(() => release(reply));
 }
