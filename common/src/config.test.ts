@@ -50,3 +50,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { PORT: '70000' })).toThrow(/PORT: expected a port number/);
   });
 });
+
+describe('envSchema.url', () => {
+  it('is a string when it has a fallback, and optional without one', () => {
+    const config = loadConfig(z.object({ A: envSchema.url('http://a:1'), B: envSchema.url() }), {});
+    const a: string = config.A;
+    expect(a).toBe('http://a:1');
+    expect(config.B).toBeUndefined();
+  });
+});

@@ -47,6 +47,13 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
   return Object.freeze(result.data) as Readonly<z.infer<S>>;
 }
 
+function envUrl(): z.ZodOptional<z.ZodURL>;
+function envUrl(fallback: string): z.ZodDefault<z.ZodURL>;
+function envUrl(fallback?: string): z.ZodOptional<z.ZodURL> | z.ZodDefault<z.ZodURL> {
+  const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+  return fallback === undefined ? url.optional() : url.default(fallback);
+}
+
 /** zod building blocks for env values (strings) with messages a user understands. */
 export const envSchema = {
   port: (fallback: number) =>
@@ -69,10 +76,7 @@ export const envSchema = {
       .min(min, `expected a number in [${min}, ${max}]`)
       .max(max, `expected a number in [${min}, ${max}]`)
       .default(fallback),
-  url: (fallback?: string) => {
-    const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
-    return fallback === undefined ? url.optional() : url.default(fallback);
-  },
+  url: envUrl,
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
