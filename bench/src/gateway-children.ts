@@ -107,6 +107,12 @@ export function startHpmProxy(backendUrl: string): Promise<Child> {
   return spawnNode('http-proxy-middleware', [script], { TARGET: backendUrl });
 }
 
+/** node:http + undici Pool and nothing else: the floor of any Node proxy on this machine. */
+export function startBareProxy(backendUrl: string): Promise<Child> {
+  const script = fileURLToPath(new URL('./gateway-bare-server.js', import.meta.url));
+  return spawnNode('bare node:http + undici', [script], { TARGET: backendUrl });
+}
+
 /** Debian's nginx, one worker, upstream keep-alive, its conf in a temp dir. */
 export async function startNginx(backendUrl: string): Promise<Child> {
   const port = await freePort();

@@ -1,11 +1,15 @@
 // Benchmark (issue 5): the gateway's data path against a direct call, nginx and http-proxy-middleware,
-// in front of the same node:http backend. wrk at fixed connections for throughput and latency, and a
-// constant 1,000 req/s open-model client for the latency the gateway adds.
+// in front of the same node:http backend. wrk at fixed connections for throughput and latency (cases
+// interleaved over rounds, medians reported), the proxy's CPU time per request, and a constant
+// 1,000 req/s open-model client for the latency the gateway adds.
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { constantRate, wrk } from './gateway-load.js';
+import { cpuSeconds } from './gateway-cpu.js';
+import { constantRate, wrk, type RateResult, type WrkResult } from './gateway-load.js';
 import {
   removeWorkDir,
   startBackend,
+  startBareProxy,
   startGateway,
   startHpmProxy,
   startNginx,
@@ -17,18 +21,106 @@ import { toMarkdown, type BenchTable } from './table.js';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const threads = 2;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const rate = 1000;
 const rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 10);
 
 interface Case {
   name: string;
   url: string;
+  /** The proxy process whose CPU time is measured (none for the direct case). */
+  proxy?: Child;
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : 'n/a');
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) : Number.NaN;
+};
+
+async function throughputTable(cases: Case[]): Promise<{ table: BenchTable; ratio: number }> {
+  const runs = new Map<string, (WrkResult & { cpuUs: number })[]>(cases.map((c) => [c.name, []]));
+  for (const c of cases) await wrk(c.url, connections, threads, 2);
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      const before = cpuSeconds(c.proxy?.process.pid);
+      const result = await wrk(c.url, connections, threads, seconds);
+      const cpu = cpuSeconds(c.proxy?.process.pid) - before;
+      const requests = result.rps * seconds;
+      runs.get(c.name)?.push({ ...result, cpuUs: c.proxy ? (cpu / requests) * 1e6 : Number.NaN });
+    }
+  }
+  const med = (name: string, key: keyof WrkResult | 'cpuUs') =>
+    median((runs.get(name) ?? []).map((r) => r[key]));
+  const nginxRps = med(cases[1]?.name ?? '', 'rps');
+  const nginxCpu = med(cases[1]?.name ?? '', 'cpuUs');
+  const table: BenchTable = {
+    title: `Gateway data path — wrk -t${threads} -c${connections} -d${seconds}s, median of ${rounds} interleaved rounds`,
+    columns: [
+      'case',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'req/s vs nginx',
+      'proxy CPU µs/req',
+      'CPU vs nginx',
+    ],
+    rows: cases.map((c) => [
+      c.name,
+      fmt(med(c.name, 'rps'), 0),
+      fmt(med(c.name, 'p50Ms')),
+      fmt(med(c.name, 'p99Ms')),
+      (runs.get(c.name) ?? []).reduce((sum, r) => sum + r.errors, 0),
+      `${fmt(med(c.name, 'rps') / nginxRps)}×`,
+      c.proxy ? fmt(med(c.name, 'cpuUs'), 0) : '—',
+      c.proxy ? `${fmt(med(c.name, 'cpuUs') / nginxCpu)}×` : '—',
+    ]),
+    notes: [
+      `all req/s per round: ${cases.map((c) => `${c.name.split(' ')[0]} ${(runs.get(c.name) ?? []).map((r) => fmt(r.rps, 0)).join('/')}`).join('; ')}`,
+    ],
+  };
+  return { table, ratio: med(cases[2]?.name ?? '', 'rps') / nginxRps };
+}
+
+async function latencyTable(cases: Case[]): Promise<{ table: BenchTable; addedP99: number }> {
+  const runs = new Map<string, RateResult[]>(cases.map((c) => [c.name, []]));
+  for (const c of cases) await constantRate(c.url, rate, 2);
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) runs.get(c.name)?.push(await constantRate(c.url, rate, rateSeconds));
+  }
+  const med = (name: string, key: keyof RateResult) => median((runs.get(name) ?? []).map((r) => r[key]));
+  const direct = cases[0]?.name ?? '';
+  const table: BenchTable = {
+    title: `Added latency at a constant ${rate.toLocaleString('en-US')} req/s — ${rateSeconds} s × ${rounds} interleaved rounds, open model, latency from the scheduled send time, medians`,
+    columns: [
+      'case',
+      'achieved req/s',
+      'p50 ms',
+      'p99 ms',
+      'p99.9 ms',
+      'errors',
+      'added p50 ms',
+      'added p99 ms',
+    ],
+    rows: cases.map((c) => [
+      c.name,
+      fmt(med(c.name, 'achievedRps'), 0),
+      fmt(med(c.name, 'p50Ms')),
+      fmt(med(c.name, 'p99Ms')),
+      fmt(med(c.name, 'p999Ms')),
+      (runs.get(c.name) ?? []).reduce((sum, r) => sum + r.errors, 0),
+      c.name === direct ? '—' : fmt(med(c.name, 'p50Ms') - med(direct, 'p50Ms')),
+      c.name === direct ? '—' : fmt(med(c.name, 'p99Ms') - med(direct, 'p99Ms')),
+    ]),
+    notes: [],
+  };
+  return { table, addedP99: med(cases[2]?.name ?? '', 'p99Ms') - med(direct, 'p99Ms') };
+}
 
 export async function run(): Promise<BenchTable[]> {
   const children: Child[] = [];
+  const load = loadavg()[0] ?? 0;
   try {
     const backend = await startBackend();
     children.push(backend);
@@ -38,59 +130,30 @@ export async function run(): Promise<BenchTable[]> {
     children.push(nginx);
     const hpm = await startHpmProxy(backend.url);
     children.push(hpm);
+    const bare = await startBareProxy(backend.url);
+    children.push(bare);
     const cases: Case[] = [
       { name: 'direct (backend)', url: `${backend.url}/work` },
-      { name: 'nginx (1 worker, keepalive)', url: `${nginx.url}/service-b/work` },
-      { name: 'gateway (breaker, retries, ejection, metrics)', url: `${gateway.url}/service-b/work` },
-      { name: 'node:http + http-proxy-middleware 4 (keep-alive agent)', url: `${hpm.url}/service-b/work` },
+      { name: 'nginx (1 worker, upstream keepalive)', url: `${nginx.url}/service-b/work`, proxy: nginx },
+      {
+        name: 'gateway (breaker, retries, ejection, metrics on)',
+        url: `${gateway.url}/service-b/work`,
+        proxy: gateway,
+      },
+      {
+        name: 'node:http + http-proxy-middleware 4 (keep-alive agent)',
+        url: `${hpm.url}/service-b/work`,
+        proxy: hpm,
+      },
     ];
-    const throughput: BenchTable = {
-      title: `Gateway data path — wrk -t${threads} -c${connections} -d${seconds}s, GET returning 15 bytes`,
-      columns: ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'req/s vs nginx'],
-      rows: [],
-      notes: [],
-    };
-    const results = new Map<string, number>();
-    for (const c of cases) {
-      await wrk(c.url, connections, threads, 2);
-      const r = await wrk(c.url, connections, threads, seconds);
-      results.set(c.name, r.rps);
-      throughput.rows.push([c.name, fmt(r.rps, 0), fmt(r.p50Ms), fmt(r.p99Ms), r.errors, '']);
-    }
-    const nginxRps = results.get(cases[1]?.name ?? '') ?? Number.NaN;
-    for (const row of throughput.rows) row[5] = `${fmt((results.get(row[0] as string) ?? 0) / nginxRps)}×`;
-    const gatewayRatio = (results.get(cases[2]?.name ?? '') ?? 0) / nginxRps;
+    const { table: throughput, ratio } = await throughputTable(cases);
     throughput.notes?.push(
-      `gateway / nginx = ${fmt(gatewayRatio)}× (target ≥ 0.5×: ${gatewayRatio >= 0.5 ? 'met' : 'NOT met'})`,
-      'all processes (wrk, nginx, backend, gateway) share the same 2-core machine',
+      `gateway / nginx req/s = ${fmt(ratio)}× (target ≥ 0.5×: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+      `wrk, nginx, the backend and the proxy under test share one 2-core machine; 1-min load average at start ${fmt(load)}`,
     );
-
-    const latency: BenchTable = {
-      title: `Added latency at a constant ${rate.toLocaleString('en-US')} req/s (${rateSeconds} s, open model, latency from the scheduled send time)`,
-      columns: ['case', 'achieved req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'added p99 ms'],
-      rows: [],
-      notes: [],
-    };
-    let directP99 = Number.NaN;
-    let gatewayAdded = Number.NaN;
-    for (const c of cases.slice(0, 3)) {
-      await constantRate(c.url, rate, 2);
-      const r = await constantRate(c.url, rate, rateSeconds);
-      if (Number.isNaN(directP99)) directP99 = r.p99Ms;
-      const added = r.p99Ms - directP99;
-      if (c === cases[2]) gatewayAdded = added;
-      latency.rows.push([
-        c.name,
-        fmt(r.achievedRps, 0),
-        fmt(r.p50Ms),
-        fmt(r.p99Ms),
-        fmt(r.p999Ms),
-        r.errors,
-        c === cases[0] ? '—' : fmt(added),
-      ]);
-    }
+    const { table: latency, addedP99 } = await latencyTable(cases.slice(0, 3));
     latency.notes?.push(
-      `gateway added p99 = ${fmt(gatewayAdded)} ms (target ≤ 2 ms: ${gatewayAdded <= 2 ? 'met' : 'NOT met'})`,
+      `gateway added p99 = ${fmt(addedP99)} ms (target ≤ 2 ms: ${addedP99 <= 2 ? 'met' : 'NOT met'})`,
     );
     return [throughput, latency];
   } finally {

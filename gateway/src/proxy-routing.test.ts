@@ -132,4 +132,31 @@ describe('gateway routing and headers', () => {
     expect(await res.json()).toMatchObject({ error: 'payload_too_large', service: 'catalog' });
     expect(catalog.seen).toEqual([]);
   });
+
+  it('streams a response that arrives in parts, and a large one, unchanged', async () => {
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    catalog.behaviour = (req, res) => {
+      if (req.url.endsWith('/big')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(big);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first,');
+      setTimeout(() => res.end('second'), 50);
+    };
+    expect(await (await gw.get('/catalog/slow')).text()).toBe('first,second');
+    const res = await gw.get('/catalog/big');
+    expect((await res.text()).length).toBe(big.length);
+  });
+
+  it('answers HEAD and 204 without a body', async () => {
+    catalog.behaviour = (_req, res) => {
+      res.writeHead(204);
+      res.end();
+    };
+    const res = await gw.get('/catalog/x', { method: 'HEAD' });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+  });
 });

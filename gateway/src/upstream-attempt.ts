@@ -116,16 +116,19 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
   /** Streams the body to the client (headers already written); onDone when it is over. */
   pipeTo(res: ServerResponse, onDone: (error?: Error) => void): void {
     this.#onDone = onDone;
-    if (this.#pending) for (const chunk of this.#pending) res.write(chunk);
+    const pending = this.#pending;
     this.#pending = undefined;
+    if (this.#ended && !this.#error) {
+      // The usual small response: already complete, one write with the headers.
+      if (pending?.length === 1) res.end(pending[0]);
+      else res.end(pending ? Buffer.concat(pending) : undefined);
+      this.#finish();
+      return;
+    }
+    if (pending) for (const chunk of pending) res.write(chunk);
     if (this.#error) {
       res.destroy(this.#error);
       this.#finish(this.#error);
-      return;
-    }
-    if (this.#ended) {
-      res.end();
-      this.#finish();
       return;
     }
     // The proxy aborts the exchange when the client goes away (its 'close' listener).
