@@ -71,6 +71,16 @@ export async function through(
   return results;
 }
 
+export async function throughConcurrently(
+  path: string,
+  n: number,
+): Promise<{ status: number; replica: string | null }[]> {
+  const responses = await Promise.all(
+    Array.from({ length: n }, () => http('GET', `${stack().gateway}${path}`)),
+  );
+  return responses.map((r) => ({ status: r.status, replica: r.headers.get('x-replica-id') }));
+}
+
 /** Sum of a counter over all its series in a Prometheus text exposition. */
 export function counterSum(metricsText: string, name: string, labelFilter = ''): number {
   let sum = 0;
