@@ -52,31 +52,40 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
-/** Sends `rate` GETs per second for `seconds`, on schedule whatever the latency. */
-export async function constantRate(url: string, rate: number, seconds: number): Promise<RateResult> {
-  const { origin, pathname, search } = new URL(url);
-  const pool = new Pool(origin, { connections: 128, pipelining: 1 });
-  const latencies: number[] = [];
-  let errors = 0;
+/**
+ * Sends `rate` GETs per second to each URL for `seconds`, on schedule whatever the latency. The URLs
+ * take turns slot by slot, so every target sees the same moments of machine load: paired samples.
+ */
+export async function constantRate(urls: string[], rate: number, seconds: number): Promise<RateResult[]> {
+  const targets = urls.map((url) => {
+    const { origin, pathname, search } = new URL(url);
+    return {
+      pool: new Pool(origin, { connections: 128, pipelining: 1 }),
+      path: pathname + search,
+      latencies: [] as number[],
+      errors: 0,
+    };
+  });
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
   const start = performance.now();
   const end = start + seconds * 1000;
-  const interval = 1000 / rate;
+  const interval = 1000 / (rate * targets.length);
   while (performance.now() < end) {
     const now = performance.now();
     while (start + sent * interval <= now) {
       const scheduled = start + sent * interval;
+      const target = targets[sent % targets.length] as (typeof targets)[number];
       sent++;
-      const p = pool
-        .request({ path: pathname + search, method: 'GET' })
+      const p = target.pool
+        .request({ path: target.path, method: 'GET' })
         .then(async (res) => {
           await res.body.dump();
-          if (res.statusCode !== 200) errors++;
-          latencies.push(performance.now() - scheduled);
+          if (res.statusCode !== 200) target.errors++;
+          target.latencies.push(performance.now() - scheduled);
         })
         .catch(() => {
-          errors++;
+          target.errors++;
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -85,14 +94,18 @@ export async function constantRate(url: string, rate: number, seconds: number): 
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - start) / 1000;
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    sent,
-    achievedRps: latencies.length / elapsed,
-    p50Ms: quantile(latencies, 0.5),
-    p99Ms: quantile(latencies, 0.99),
-    p999Ms: quantile(latencies, 0.999),
-    errors,
-  };
+  return Promise.all(
+    targets.map(async (t) => {
+      await t.pool.close();
+      t.latencies.sort((a, b) => a - b);
+      return {
+        sent: Math.ceil(sent / targets.length),
+        achievedRps: t.latencies.length / elapsed,
+        p50Ms: quantile(t.latencies, 0.5),
+        p99Ms: quantile(t.latencies, 0.99),
+        p999Ms: quantile(t.latencies, 0.999),
+        errors: t.errors,
+      };
+    }),
+  );
 }

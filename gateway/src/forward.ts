@@ -43,6 +43,7 @@ export async function forward(ctx: ForwardContext): Promise<Final> {
   let tried: Set<string> | undefined;
   let last: AttemptReply | undefined;
   for (;;) {
+    if (ctx.clientGone) throw new UpstreamFailure({ error: clientGone(service.name) }, false);
     const endpoint = service.pick(tried);
     if (!endpoint) break;
     (tried ??= new Set()).add(endpoint.id);
@@ -69,6 +70,7 @@ export async function forward(ctx: ForwardContext): Promise<Final> {
     if (performance.now() + delay >= deadline || !service.budget.tryAcquire()) break;
     service.metrics.retry(reason);
     discard(last);
+    last = { ...last, response: undefined };
     if (delay > 0) await sleep(delay);
   }
   return settle(ctx, last);
@@ -86,9 +88,16 @@ function settle(ctx: ForwardContext, last: AttemptReply | undefined): Final {
     throw new UpstreamFailure({ error }, false);
   }
   const { outcome } = last.result;
-  if (outcome === 'success' || outcome === 'http_4xx') return { reply: last };
-  if (outcome === 'http_5xx') throw new UpstreamFailure({ reply: last }, true);
   const target = `${ctx.method} ${ctx.path} on ${name} replica ${last.endpoint.id} (${last.endpoint.url})`;
+  if (last.response) {
+    if (outcome === 'success' || outcome === 'http_4xx') return { reply: last };
+    throw new UpstreamFailure({ reply: last }, true);
+  }
+  if (outcome === 'http_5xx') {
+    // Its response was dropped for a retry that found no endpoint left.
+    const error = new GatewayError(502, 'upstream_error', `${target} answered ${last.result.status}`, name);
+    throw new UpstreamFailure({ error }, true);
+  }
   const error =
     outcome === 'timeout'
       ? new GatewayError(

@@ -17,6 +17,8 @@ const setUpstream = new Set([
   ...hopByHop,
   'host',
   'content-length',
+  // the body is buffered already; undici refuses Expect
+  'expect',
   'x-request-id',
   'x-forwarded-for',
   'x-forwarded-proto',

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { rawGet, startGateway, type RunningGateway } from './testing/harness.js';
@@ -158,5 +159,29 @@ describe('gateway routing and headers', () => {
     const res = await gw.get('/catalog/x', { method: 'HEAD' });
     expect(res.status).toBe(204);
     expect(await res.text()).toBe('');
+  });
+
+  it('accepts a body sent with Expect: 100-continue', async () => {
+    catalog.behaviour = (req, res) => reply(res, 200, { got: req.body, expect: req.headers.expect ?? null });
+    const { hostname, port } = new URL(gw.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: hostname,
+          port,
+          path: '/catalog/items',
+          method: 'PUT',
+          headers: { expect: '100-continue', 'content-length': 5 },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c));
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('continue', () => req.end('hello'));
+      req.on('error', reject);
+    });
+    expect(JSON.parse(answer)).toEqual({ got: 'hello', expect: null });
   });
 });

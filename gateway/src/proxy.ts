@@ -8,7 +8,7 @@ import { GatewayError, sendGatewayError } from './gateway-error.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import type { ServiceMetrics } from './metrics.js';
 import { InvalidPathError, safeRequestPath } from './path-guard.js';
-import { BodyTooLargeError, readBody } from './request-body.js';
+import { BodyTooLargeError, hasBody, readBody } from './request-body.js';
 import type { Router } from './router.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import { discard, release } from './upstream-attempt.js';
@@ -77,7 +77,7 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
   ex.metrics = service.metrics;
   let body: Buffer | undefined;
   try {
-    body = await readBody(req, deps.maxBodyBytes);
+    if (hasBody(req)) body = await readBody(req, deps.maxBodyBytes);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     res413(ex, service.name, error.message);

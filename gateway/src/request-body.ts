@@ -7,6 +7,12 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** Whether the request announces a body (Content-Length above 0 or Transfer-Encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
 /**
  * Buffers the request body (so a retry can send it again), refusing more than `limit` bytes.
  * undefined when the request has no body.
