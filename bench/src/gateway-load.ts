@@ -1,6 +1,8 @@
 // Load generators of the gateway benchmark: wrk at a fixed connection count (closed model), and a
 // minimal constant-rate undici client (open model: latency counted from the scheduled send time).
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -27,6 +29,10 @@ export async function wrk(
 ): Promise<WrkResult> {
   const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url];
   const { stdout } = await run('wrk', args, { timeout: (seconds + 30) * 1000 });
+  return parseWrk(stdout);
+}
+
+function parseWrk(stdout: string): WrkResult {
   const quantile = (q: string) => {
     const match = new RegExp(`^\\s+${q}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(stdout);
     return match ? toMs(match[1] as string, match[2] as string) : Number.NaN;
@@ -108,4 +114,26 @@ export async function constantRate(urls: string[], rate: number, seconds: number
       };
     }),
   );
+}
+
+/**
+ * wrk pacing itself to about `rate` req/s: each of `connections` connections waits
+ * connections/rate s between requests (wrk's Lua `delay`). Latency is wrk's own (from the send time),
+ * measured by a C client that does not stall like a busy Node event loop can.
+ */
+let pacedRuns = 0;
+
+export async function wrkPaced(
+  url: string,
+  rate: number,
+  seconds: number,
+  scriptDir: string,
+): Promise<WrkResult> {
+  const connections = 16;
+  // One file per run: wrk processes started together must not read a file being rewritten.
+  const script = join(scriptDir, `paced-${rate}-${process.pid}-${++pacedRuns}.lua`);
+  writeFileSync(script, `function delay()\n  return ${Math.round((connections * 1000) / rate)}\nend\n`);
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url];
+  const { stdout } = await run('wrk', args, { timeout: (seconds + 30) * 1000 });
+  return parseWrk(stdout);
 }

@@ -32,6 +32,24 @@ describe('Discovery', () => {
     });
   });
 
+  it('does not block on the first poll, then long-polls with the last index', async () => {
+    registry = await new FakeRegistry().start();
+    registry.index = 0;
+    const discovery = new Discovery({
+      registryUrl: registry.url,
+      logger: silentLogger(),
+      now: Date.now,
+      ...fast,
+    });
+    await discovery.pollOnce();
+    expect(registry.lastQuery).toBe('');
+    const second = discovery.pollOnce();
+    await eventually(() => registry.lastQuery === '?index=0&wait=1s');
+    registry.set({ svc: [] });
+    await second;
+    expect(discovery.snapshot().index).toBe(1);
+  });
+
   it('fails a poll on an unexpected answer and says so', async () => {
     registry = await new FakeRegistry().start();
     const discovery = new Discovery({

@@ -67,7 +67,9 @@ export class Discovery extends EventEmitter {
   async pollOnce(signal?: AbortSignal): Promise<void> {
     const { registryUrl, waitS = 30 } = this.options;
     if (!registryUrl) return;
-    const url = `${registryUrl.replace(/\/+$/, '')}/discovery?index=${this.#index}&wait=${waitS}s`;
+    const base = `${registryUrl.replace(/\/+$/, '')}/discovery`;
+    // The first poll must not block: a registry whose index is still 0 would hold it for `wait`.
+    const url = this.#lastSuccess === undefined ? base : `${base}?index=${this.#index}&wait=${waitS}s`;
     const timeout = AbortSignal.timeout((waitS + 5) * 1000);
     try {
       const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });

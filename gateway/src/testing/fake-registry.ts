@@ -10,6 +10,8 @@ export class FakeRegistry {
   index = 1;
   services: Record<string, DiscoveredEndpoint[]> = {};
   polls = 0;
+  /** The query string of the last poll ('' when none). */
+  lastQuery = '';
   #waiting = new Set<() => void>();
   #running: RunningServer | undefined;
 
@@ -44,7 +46,8 @@ export class FakeRegistry {
       return;
     }
     this.polls++;
-    const since = Number(url.searchParams.get('index') ?? 0);
+    this.lastQuery = url.search;
+    const since = Number(url.searchParams.get('index') ?? -1);
     const waitMs = Math.min(30_000, Number.parseFloat(url.searchParams.get('wait') ?? '0') * 1000 || 0);
     if (since >= this.index && waitMs > 0) {
       await new Promise<void>((resolve) => {
