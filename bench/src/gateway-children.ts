@@ -2,7 +2,7 @@
 // proxy, each in its own process so none shares an event loop with another or with the load generator.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -145,6 +145,16 @@ http {
 `,
   );
   const child = spawn('nginx', ['-c', conf, '-p', workDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (stopping.has(child)) return;
+    let log = '';
+    try {
+      log = readFileSync(join(workDir, 'nginx-error.log'), 'utf8').slice(-2000);
+    } catch {
+      // no log
+    }
+    process.stderr.write(`nginx exited unexpectedly (code ${code}, signal ${signal}): ${log}\n`);
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     const up = await fetch(`${url}/service-b/`).then(
@@ -159,7 +169,10 @@ http {
   throw new Error('nginx did not start');
 }
 
+const stopping = new Set<ChildProcess>();
+
 export async function stop(child: Child): Promise<void> {
+  stopping.add(child.process);
   if (child.process.exitCode !== null || child.process.signalCode !== null) return;
   // nginx: SIGQUIT is a graceful stop of master and worker; node children take SIGTERM.
   child.process.kill(child.name === 'nginx' ? 'SIGQUIT' : 'SIGTERM');
