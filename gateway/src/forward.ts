@@ -57,13 +57,14 @@ export async function forward(ctx: ForwardContext): Promise<Final> {
         ctx.abortCurrent = abort;
       },
     );
-    service.metrics.attempt(last.result.outcome);
-    if (isFailure(last.result.outcome)) service.outliers.recordFailure(endpoint.id);
-    else service.outliers.recordSuccess(endpoint.id);
     if (ctx.clientGone) {
+      service.metrics.attempt(last.response ? last.result.outcome : 'cancelled');
       discard(last);
       throw new UpstreamFailure({ error: clientGone(service.name) }, false);
     }
+    service.metrics.attempt(last.result.outcome);
+    if (isFailure(last.result.outcome)) service.outliers.recordFailure(endpoint.id);
+    else service.outliers.recordSuccess(endpoint.id);
     const reason = service.retry.retryReason(ctx.method, last.result);
     if (reason === undefined || ctx.attempts >= service.retry.maxAttempts) break;
     const delay = service.retry.backoffMs(ctx.attempts - 1);

@@ -10,6 +10,7 @@ const outcomes: readonly AttemptOutcome[] = [
   'timeout',
   'connect_error',
   'error',
+  'cancelled',
 ];
 const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 
@@ -58,7 +59,7 @@ export class GatewayMetrics {
     });
     this.#attempts = new Counter({
       name: 'gateway_upstream_attempts_total',
-      help: 'Upstream attempts by outcome (success, http_4xx, http_5xx, timeout, connect_error, error)',
+      help: 'Upstream attempts by outcome (success, http_4xx, http_5xx, timeout, connect_error, error, cancelled)',
       labelNames: ['service', 'outcome'],
       registers,
     });

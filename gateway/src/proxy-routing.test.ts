@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { rawGet, startGateway, type RunningGateway } from './testing/harness.js';
+import { eventually, quietMesh, rawGet, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 describe('gateway routing and headers', () => {
@@ -183,5 +183,26 @@ describe('gateway routing and headers', () => {
       req.on('error', reject);
     });
     expect(JSON.parse(answer)).toEqual({ got: 'hello', expect: null });
+  });
+
+  it('survives a client that goes away while the upstream is slow, and frees the endpoint', async () => {
+    await gw.close();
+    const mesh = { ...quietMesh, outlierDetection: { enabled: true, consecutiveFailures: 5 } };
+    gw = await startGateway({ catalog: { path: '/catalog', endpoints: [catalog.url] } }, { mesh });
+    catalog.behaviour = (_req, res) => {
+      setTimeout(() => reply(res, 200, { late: true }), 300);
+    };
+    const controller = new AbortController();
+    const gone = gw.get('/catalog/slow', { signal: controller.signal }).catch((error: Error) => error.name);
+    await eventually(() => catalog.seen.length === 1);
+    controller.abort();
+    expect(await gone).toBe('AbortError');
+    const endpoint = () => gw.gateway.status().services.catalog?.endpoints[0];
+    await eventually(() => endpoint()?.inFlight === 0);
+    expect(endpoint()?.consecutiveFailures).toBe(0);
+    const metrics = await (await gw.get('/metrics')).text();
+    expect(metrics).toContain('gateway_upstream_attempts_total{service="catalog",outcome="cancelled"} 1');
+    catalog.behaviour = (_req, res) => reply(res, 200, { ok: true });
+    expect((await gw.get('/catalog/next')).status).toBe(200);
   });
 });

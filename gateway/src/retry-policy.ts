@@ -3,7 +3,15 @@ import type { Resilience } from '@meshlab/common';
 export type RetryConfig = Resilience['retry'];
 
 /** How one upstream attempt ended; also the `outcome` label of gateway_upstream_attempts_total. */
-export type AttemptOutcome = 'success' | 'http_4xx' | 'http_5xx' | 'timeout' | 'connect_error' | 'error';
+export type AttemptOutcome =
+  | 'success'
+  | 'http_4xx'
+  | 'http_5xx'
+  | 'timeout'
+  | 'connect_error'
+  | 'error'
+  /** the client went away: not the upstream's fault */
+  | 'cancelled';
 
 export interface AttemptResult {
   outcome: AttemptOutcome;
