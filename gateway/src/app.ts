@@ -124,7 +124,11 @@ export function createApp(deps: GatewayDeps): Gateway {
     metrics: registry,
     status,
     async start() {
-      await discovery.start();
+      // Ready after the first discovery answer, or after 3 s without one (static endpoints meanwhile).
+      let timer: NodeJS.Timeout | undefined;
+      const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)));
+      await Promise.race([discovery.start(), patience]);
+      clearTimeout(timer);
       readiness.markReady();
     },
     async stop() {
