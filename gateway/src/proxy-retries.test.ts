@@ -72,6 +72,19 @@ describe('retries', () => {
     expect(good.seen).toEqual([]);
   });
 
+  it('retries a 500 on another replica when retryOn lists 5xx', async () => {
+    await twoReplicas(500, {
+      ...quietMesh,
+      retry: { ...quietMesh.retry, retryOn: ['connect_error', '5xx'] },
+    });
+    const res = await (gw as RunningGateway).get('/svc/x');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ replica: 'good' });
+    expect(res.headers.get('x-mesh-attempts')).toBe('2');
+    const metrics = await (await (gw as RunningGateway).get('/metrics')).text();
+    expect(metrics).toMatch(/gateway_retries_total\{service="svc",reason="500"\} 1/);
+  });
+
   it('retries a connect error on another replica', async () => {
     good = await new TestUpstream('good').start();
     gw = await startGateway({ svc: { path: '/svc', endpoints: [await closedPortUrl(), good.url] } });

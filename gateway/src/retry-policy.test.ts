@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { Resilience } from '@meshlab/common';
 import { RetryPolicy, outcomeOfStatus } from './retry-policy.js';
+
+type RetryConfig = Resilience['retry'];
 
 const config = {
   maxAttempts: 3,
   baseDelayMs: 25,
   maxDelayMs: 250,
-  retryOn: ['connect_error', '502', '503', '504'] as ('connect_error' | '502' | '503' | '504' | 'timeout')[],
+  retryOn: ['connect_error', '502', '503', '504'] as RetryConfig['retryOn'],
   budget: { percent: 20, minPerSecond: 5 },
 };
 
@@ -24,6 +27,14 @@ describe('RetryPolicy', () => {
   it('does not retry POST or PATCH', () => {
     expect(policy.retryReason('POST', { outcome: 'http_5xx', status: 503 })).toBeUndefined();
     expect(policy.retryReason('PATCH', { outcome: 'connect_error' })).toBeUndefined();
+  });
+
+  it('retries any 5xx, 500 included, when retryOn lists 5xx, naming the status', () => {
+    const any5xx = new RetryPolicy({ ...config, retryOn: ['connect_error', '5xx'] });
+    expect(any5xx.retryReason('GET', { outcome: 'http_5xx', status: 500 })).toBe('500');
+    expect(any5xx.retryReason('GET', { outcome: 'http_5xx', status: 503 })).toBe('503');
+    expect(any5xx.retryReason('POST', { outcome: 'http_5xx', status: 500 })).toBeUndefined();
+    expect(any5xx.retryReason('GET', { outcome: 'http_4xx', status: 404 })).toBeUndefined();
   });
 
   it('never retries 4xx, 500 or a success', () => {

@@ -53,7 +53,11 @@ export class RetryPolicy {
     if (!idempotentMethods.has(method)) return undefined;
     let reason: string | undefined;
     if (result.outcome === 'connect_error' || result.outcome === 'timeout') reason = result.outcome;
-    else if (result.outcome === 'http_5xx' && result.status !== undefined) reason = String(result.status);
+    else if (result.outcome === 'http_5xx' && result.status !== undefined) {
+      reason = String(result.status);
+      // Envoy's `5xx`: any 5xx answer is retryable; the metric still names the status.
+      if (this.#retryOn.has('5xx')) return reason;
+    }
     return reason !== undefined && this.#retryOn.has(reason) ? reason : undefined;
   }
 
