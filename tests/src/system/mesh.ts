@@ -82,12 +82,12 @@ export async function throughConcurrently(
 }
 
 /** Sum of a counter over all its series in a Prometheus text exposition. */
-export function counterSum(metricsText: string, name: string, labelFilter = ''): number {
+export function counterSum(metricsText: string, name: string, ...labelFilters: string[]): number {
   let sum = 0;
   for (const line of metricsText.split('\n')) {
     if (!line.startsWith(name)) continue;
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (!match || match[1] !== name || !(match[2] ?? '').includes(labelFilter)) continue;
+    if (!match || match[1] !== name || !labelFilters.every((f) => (match[2] ?? '').includes(f))) continue;
     sum += Number(match[3]);
   }
   return sum;
