@@ -16,3 +16,4 @@ export * from './run-main.js';
 export * from './advertise.js';
 export * from './registry-client.js';
 export * from './deployment-config.js';
+export * from './shop-api.js';

@@ -79,6 +79,7 @@ const operations: Operation[] = [
     path: '/catalog/products',
     tag: 'catalog',
     summary: 'All products',
+    query: shop.productListQuery,
     responses: { '200': ['products', shop.anyJson], ...shopErrors },
   },
   {
@@ -124,7 +125,12 @@ const operations: Operation[] = [
     params: shop.userIdParams,
     query: shop.addToCartQuery,
     body: shop.addToCartBody,
-    responses: { '200': ['the cart', shop.anyJson], ...shopErrors },
+    responses: {
+      '200': ['the cart', shop.anyJson],
+      '404': ['unknown product', shop.anyJson],
+      '409': ['not enough stock', shop.anyJson],
+      ...shopErrors,
+    },
   },
   {
     method: 'delete',
@@ -155,7 +161,14 @@ const operations: Operation[] = [
     tag: 'order',
     summary: "Order the user's cart (prices through the gateway), then clear it",
     query: shop.createOrderQuery,
-    responses: { '201': ['the order', shop.anyJson], ...shopErrors },
+    body: shop.createOrderBody,
+    responses: {
+      '200': ['the same order again, for a repeated Idempotency-Key', shop.anyJson],
+      '201': ['the order', shop.anyJson],
+      '409': ['empty cart', shop.anyJson],
+      '422': ['Idempotency-Key reused for another request', shop.anyJson],
+      ...shopErrors,
+    },
   },
   {
     method: 'get',

@@ -1,22 +1,16 @@
-import { validate } from '@meshlab/common';
+import {
+  addToCartBody as addBody,
+  addToCartQuery as addQuery,
+  cartItemParams as removeParams,
+  userIdParams as userParams,
+  validate,
+} from '@meshlab/common';
 import type { Express, Request } from 'express';
-import { z } from 'zod';
 import { lookupProduct } from '../catalog/product-lookup.js';
 import type { GatewayClient } from '../gateway-client.js';
 import { requestIdOf } from '../request-id.js';
-import { productIdSchema, quantitySchema, userIdSchema } from '../validation.js';
 import { addItem, describeCart, removeItem } from './cart-items.js';
 import type { CartStore } from './cart-store.js';
-
-const userParams = z.object({ userId: userIdSchema });
-const removeParams = z.object({ userId: userIdSchema, productId: productIdSchema });
-const addQuery = z.object({ product_id: productIdSchema, quantity: quantitySchema.default(1) });
-const addBody = z.object(
-  { productId: productIdSchema, quantity: quantitySchema.default(1) },
-  {
-    error: 'expected a JSON object {productId, quantity}',
-  },
-);
 
 /** The seed's query form (`?product_id=1&quantity=2`) or a JSON body `{productId, quantity}`; quantity defaults to 1. */
 function readAddInput(req: Request): { productId: number; quantity: number } {

@@ -1,34 +1,16 @@
-import { BadRequestError, NotFoundError, validate } from '@meshlab/common';
+import {
+  BadRequestError,
+  NotFoundError,
+  maxPageSize,
+  productListQuery as listQuery,
+  productSearchQuery as searchQuery,
+  validate,
+} from '@meshlab/common';
 import type { Express } from 'express';
-import { z } from 'zod';
 import { listProducts, searchProducts } from './product-query.js';
 import type { Product } from './products.js';
 
-export const maxPageSize = 100;
-
-const listQuery = z.object({
-  category: z.string().trim().min(1, 'expected a non-empty category').max(64).optional(),
-  limit: z.coerce
-    .number({ error: `expected an integer in 1..${maxPageSize}` })
-    .int(`expected an integer in 1..${maxPageSize}`)
-    .min(1, `expected an integer in 1..${maxPageSize}`)
-    .max(maxPageSize, `expected an integer in 1..${maxPageSize}`)
-    .default(20),
-  offset: z.coerce
-    .number({ error: 'expected an integer >= 0' })
-    .int('expected an integer >= 0')
-    .min(0, 'expected an integer >= 0')
-    .max(1_000_000, 'expected an integer >= 0')
-    .default(0),
-});
-
-const searchQuery = z.object({
-  q: z
-    .string({ error: 'expected a search text' })
-    .trim()
-    .min(1, 'expected a non-empty search text')
-    .max(100, 'expected at most 100 characters'),
-});
+export { maxPageSize };
 
 function rejectRepeated(query: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(query)) {

@@ -1,14 +1,15 @@
-import { BadRequestError, NotFoundError, validate } from '@meshlab/common';
+import {
+  BadRequestError,
+  NotFoundError,
+  createOrderBody as createBody,
+  createOrderQuery as createQuery,
+  userIdParams as userParams,
+  validate,
+} from '@meshlab/common';
 import type { Express, Request } from 'express';
-import { z } from 'zod';
 import { requestIdOf } from '../request-id.js';
-import { userIdSchema } from '../validation.js';
 import type { OrderService } from './order-service.js';
 import type { OrderStore } from './order-store.js';
-
-const createQuery = z.object({ user_id: userIdSchema });
-const createBody = z.object({ userId: userIdSchema }, { error: 'expected a JSON object {userId}' });
-const userParams = z.object({ userId: userIdSchema });
 
 /** The seed's `?user_id=` or a JSON body `{userId}`. */
 function readUserId(req: Request): string {
