@@ -22,8 +22,15 @@ describe('gateway admin endpoints', () => {
       '/mesh/status',
       '/mesh/reset/{service}',
       '/catalog/products',
+      '/catalog/products/{id}',
+      '/catalog/search',
+      '/cart/{userId}',
       '/cart/{userId}/add',
+      '/cart/{userId}/remove/{productId}',
+      '/cart/{userId}/clear',
       '/order/create',
+      '/order/{orderId}',
+      '/order/user/{userId}',
       '/service-b/work',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
@@ -32,7 +39,11 @@ describe('gateway admin endpoints', () => {
     expect(add?.parameters.find((p: { name: string }) => p.name === 'quantity')).toMatchObject({
       in: 'query',
       required: false,
-      schema: { type: 'integer', minimum: 1 },
+      schema: { type: 'integer', minimum: 1, maximum: 99 },
+    });
+    expect(doc.paths['/catalog/products/{id}']?.get?.parameters[0]).toMatchObject({
+      name: 'id',
+      schema: { type: 'integer' },
     });
     expect(doc.paths['/mesh/reset/{service}']?.post?.parameters[0]).toMatchObject({
       name: 'service',
