@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerodeTargets, PROJECT_LABEL, REMEDIATE_LABEL, SERVICE_LABEL } from './docker-targets.js';
+import {
+  explainSocketError,
+  DockerodeTargets,
+  PROJECT_LABEL,
+  REMEDIATE_LABEL,
+  SERVICE_LABEL,
+} from './docker-targets.js';
 
 // Runs against the real Docker engine (on this machine and in CI). Ryuk is off: afterAll removes the containers.
 const socketPath = process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
@@ -119,6 +125,15 @@ describe('DockerodeTargets (real Docker engine)', () => {
   it('fails when its own container cannot be found and no project is set', async () => {
     const t = new DockerodeTargets({ socketPath, hostname: 'no-such-container-meshlab' });
     await expect(t.project()).rejects.toThrow(/"no-such-container-meshlab" not found; set COMPOSE_PROJECT/);
+  });
+
+  it('explains a permission error on the socket with the DOCKER_GID fix', () => {
+    const denied = Object.assign(new Error('connect EACCES /var/run/docker.sock'), { code: 'EACCES' });
+    expect(String(explainSocketError(denied, '/var/run/docker.sock'))).toMatch(
+      /no permission on the Docker socket \/var\/run\/docker.sock: .*DOCKER_GID/,
+    );
+    const other = new Error('boom');
+    expect(explainSocketError(other, '/x')).toBe(other);
   });
 
   it('fails when the Docker socket is missing', async () => {

@@ -55,6 +55,15 @@ export interface DockerTargetsOptions {
 
 type Inspect = Docker.ContainerInspectInfo;
 
+/** A non-root controller without the socket's group gets EACCES: say what to do about it. */
+export function explainSocketError(error: unknown, socketPath: string): unknown {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'EACCES') return error;
+  return new Error(
+    `no permission on the Docker socket ${socketPath}: the controller runs as a non-root user; give it the socket's group (DOCKER_GID in .env = stat -c %g ${socketPath})`,
+    { cause: error },
+  );
+}
+
 function healthOf(info: Inspect): ManagedContainer['health'] {
   const status = info.State.Health?.Status;
   return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : 'none';
@@ -89,7 +98,8 @@ export class DockerodeTargets implements DockerTargets {
     try {
       self = await this.#docker.getContainer(own).inspect();
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      if ((error as { statusCode?: number }).statusCode !== 404)
+        throw explainSocketError(error, this.#options.socketPath);
     }
     this.#selfId = self?.Id;
     const project = this.#options.composeProject ?? self?.Config.Labels?.[PROJECT_LABEL];
