@@ -1,28 +1,16 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runServiceProcess } from '@meshlab/common/testing';
 
 // The compiled main, run as a real process: `npm test` builds before it tests.
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
+const run = (env: Record<string, string>) =>
+  runServiceProcess(main, { PORT: '0', ...env }, { cwd: repoRoot });
 
 async function expectExit1Naming(env: Record<string, string>, ...names: string[]) {
   const { exited, output } = run(env);

@@ -1,34 +1,14 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runServiceProcess } from '@meshlab/common/testing';
 
 // Runs the compiled service as a real process: `npm test` builds before it tests.
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-async function waitForPort(output: () => { stdout: string; stderr: string }): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const match = /"port":(\d+)/.exec(output().stdout);
-    if (match?.[1]) return Number(match[1]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`service-b did not start: ${output().stdout} ${output().stderr}`);
-}
+const run = (env: Record<string, string>) => runServiceProcess(main, env);
 
 let fakeRegistry: Server | undefined;
 afterEach(() => {
@@ -66,7 +46,7 @@ describe('service-b process', () => {
     await once(fakeRegistry, 'listening');
     const registryPort = (fakeRegistry.address() as AddressInfo).port;
 
-    const { child, exited, output } = run({
+    const started = run({
       PORT: '0',
       ERR_RATE: '1',
       LAT_MS: '5',
@@ -74,7 +54,8 @@ describe('service-b process', () => {
       REGISTRY_URL: `http://127.0.0.1:${registryPort}`,
       ADVERTISE_URL: 'http://b-test:5000',
     });
-    const port = await waitForPort(output);
+    const { child, exited } = started;
+    const port = await started.port();
     const work = await fetch(`http://127.0.0.1:${port}/work`);
     expect(work.status).toBe(500);
     expect(await (await fetch(`http://127.0.0.1:${port}/faults`)).json()).toEqual({

@@ -1,32 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runServiceProcess } from '../testing/service-process.js';
 
 // Runs the compiled tiny service as a real process: `npm test` builds before it tests.
 const main = fileURLToPath(new URL('../../dist/example/hello-main.js', import.meta.url));
 
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-async function waitForPort(output: () => { stdout: string }): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const match = /"port":(\d+)/.exec(output().stdout);
-    if (match?.[1]) return Number(match[1]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`service did not start: ${output().stdout}`);
-}
+const run = (env: Record<string, string>) => runServiceProcess(main, env);
 
 describe('a service built on common', () => {
   it('exits 1 with one line naming PORT when PORT is not a number', async () => {
@@ -42,16 +21,17 @@ describe('a service built on common', () => {
   });
 
   it('logs JSON lines on stdout', async () => {
-    const { child, exited, output } = run({ PORT: '0' });
-    await waitForPort(output);
+    const { child, exited, output, port } = run({ PORT: '0' });
+    await port();
     child.kill('SIGTERM');
     await exited;
     for (const line of output().stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   it('on SIGTERM goes not-ready, finishes the in-flight request, then exits 0', async () => {
-    const { child, exited, output } = run({ PORT: '0' });
-    const port = await waitForPort(output);
+    const started = run({ PORT: '0' });
+    const { child, exited, output } = started;
+    const port = await started.port();
     const inFlight = fetch(`http://127.0.0.1:${port}/slow?ms=1500`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGTERM');
@@ -65,8 +45,9 @@ describe('a service built on common', () => {
   });
 
   it('refuses new connections once shutting down', async () => {
-    const { child, exited, output } = run({ PORT: '0' });
-    const port = await waitForPort(output);
+    const started = run({ PORT: '0' });
+    const { child, exited } = started;
+    const port = await started.port();
     const inFlight = fetch(`http://127.0.0.1:${port}/slow?ms=1000`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     child.kill('SIGTERM');
