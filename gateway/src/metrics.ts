@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { latencyBuckets } from '@meshlab/common';
 import { circuitStates, type CircuitState } from './circuit-breaker.js';
+import { CounterCells, type CounterCell } from './counter-cells.js';
 import type { AttemptOutcome } from './retry-policy.js';
 
 const outcomes: readonly AttemptOutcome[] = [
@@ -33,9 +34,9 @@ export interface EndpointCounts {
 
 /** The gateway_* metrics of SPEC.md on one registry. */
 export class GatewayMetrics {
-  readonly #requests: Counter;
+  readonly #requests: CounterCells;
   readonly #duration: Histogram;
-  readonly #attempts: Counter;
+  readonly #attempts: CounterCells;
   readonly #retries: Counter;
   readonly #budget: Counter;
   readonly #circuitState: Gauge;
@@ -44,12 +45,14 @@ export class GatewayMetrics {
 
   constructor(registry: Registry, endpointCounts: () => Map<string, EndpointCounts>) {
     const registers = [registry];
-    this.#requests = new Counter({
+    const requests: Counter = new Counter({
       name: 'gateway_requests_total',
       help: 'Requests answered by the gateway, by service (none: no route), method and status code',
       labelNames: ['service', 'method', 'code'],
       registers,
+      collect: () => this.#requests.flush(),
     });
+    this.#requests = new CounterCells(requests);
     this.#duration = new Histogram({
       name: 'gateway_request_duration_seconds',
       help: 'Time from request to the end of the response, retries included',
@@ -57,12 +60,14 @@ export class GatewayMetrics {
       buckets: [...latencyBuckets],
       registers,
     });
-    this.#attempts = new Counter({
+    const attempts: Counter = new Counter({
       name: 'gateway_upstream_attempts_total',
       help: 'Upstream attempts by outcome (success, http_4xx, http_5xx, timeout, connect_error, error, cancelled)',
       labelNames: ['service', 'outcome'],
       registers,
+      collect: () => this.#attempts.flush(),
     });
+    this.#attempts = new CounterCells(attempts);
     this.#retries = new Counter({
       name: 'gateway_retries_total',
       help: 'Retries by the reason of the failed attempt (connect_error, timeout, 502, 503, 504)',
@@ -105,9 +110,10 @@ export class GatewayMetrics {
   service(name: string): ServiceMetrics {
     const existing = this.#services.get(name);
     if (existing) return existing;
-    const requests = new Map<string, CounterChild>();
+    // method → cells indexed by status code
+    const requests = new Map<string, (CounterCell | undefined)[]>();
     const duration: HistogramChild = this.#duration.labels(name);
-    const attempts = new Map(outcomes.map((o) => [o, this.#attempts.labels(name, o)]));
+    const attempts = new Map(outcomes.map((o) => [o, this.#attempts.cell(name, o)]));
     const retries = new Map<string, CounterChild>();
     const budget = this.#budget.labels(name);
     const states = new Map(circuitStates.map((s) => [s, this.#circuitState.labels(name, s)]));
@@ -115,16 +121,17 @@ export class GatewayMetrics {
     for (const [state, gauge] of states) gauge.set(state === 'closed' ? 1 : 0);
     const metrics: ServiceMetrics = {
       request: (method, code, seconds) => {
-        const key = `${knownMethods.has(method) ? method : 'OTHER'} ${code}`;
-        let child = requests.get(key);
-        if (!child) {
-          child = this.#requests.labels(name, key.slice(0, key.indexOf(' ')), String(code));
-          requests.set(key, child);
-        }
-        child.inc();
+        const label = knownMethods.has(method) ? method : 'OTHER';
+        let byCode = requests.get(label);
+        if (!byCode) requests.set(label, (byCode = []));
+        const cell = (byCode[code] ??= this.#requests.cell(name, label, String(code)));
+        cell.count++;
         duration.observe(seconds);
       },
-      attempt: (outcome) => attempts.get(outcome)?.inc(),
+      attempt: (outcome) => {
+        const cell = attempts.get(outcome);
+        if (cell) cell.count++;
+      },
       retry: (reason) => {
         let child = retries.get(reason);
         if (!child) {
