@@ -55,9 +55,12 @@ export function createAdminApp(deps: AdminAppDeps): Express {
 }
 
 const adminPaths = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']);
+const adminInitials = new Set([...'hrmod'].map((c) => c.charCodeAt(0)));
 
 /** Whether a request target belongs to the admin app rather than the proxy. */
 export function isAdminTarget(url: string): boolean {
+  // Cheap refusal for the data path: every admin path starts with one of these letters.
+  if (!adminInitials.has(url.charCodeAt(1))) return false;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   return adminPaths.has(path) || path.startsWith('/mesh/') || path.startsWith('/docs/');

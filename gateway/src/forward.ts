@@ -89,11 +89,11 @@ function settle(ctx: ForwardContext, last: AttemptReply | undefined): Final {
     throw new UpstreamFailure({ error }, false);
   }
   const { outcome } = last.result;
-  const target = `${ctx.method} ${ctx.path} on ${name} replica ${last.endpoint.id} (${last.endpoint.url})`;
   if (last.response) {
     if (outcome === 'success' || outcome === 'http_4xx') return { reply: last };
     throw new UpstreamFailure({ reply: last }, true);
   }
+  const target = `${ctx.method} ${ctx.path} on ${name} replica ${last.endpoint.id} (${last.endpoint.url})`;
   if (outcome === 'http_5xx') {
     // Its response was dropped for a retry that found no endpoint left.
     const error = new GatewayError(502, 'upstream_error', `${target} answered ${last.result.status}`, name);

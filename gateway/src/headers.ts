@@ -32,8 +32,13 @@ const setDownstream = new Set([
   'x-mesh-attempts',
 ]);
 
+// 'keep-alive' or 'close', any case, optional whitespace around
+const plainConnection = /^\s*(?:keep-alive|close)\s*$/i;
+
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
+  // The usual value: nothing to strip, and no arrays or strings to allocate per request.
+  if (typeof value === 'string' && plainConnection.test(value)) return undefined;
   const text = Array.isArray(value) ? value.join(',') : value;
   const tokens = text
     .split(',')

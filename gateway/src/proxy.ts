@@ -105,7 +105,7 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
     ctx.clientGone = true;
     ctx.abortCurrent();
   };
-  ex.res.once('close', onClose);
+  ex.res.on('close', onClose);
   service.budget.recordRequest();
   const final = await throughBreaker(service, ctx);
   ex.attempts = ctx.attempts;
