@@ -31,23 +31,34 @@ export function installGracefulShutdown(options: ShutdownOptions): (reason: stri
     exit = (code) => process.exit(code),
   } = options;
   let shuttingDown: Promise<void> | undefined;
+  const drain = async (reason: string) => {
+    const started = Date.now();
+    readiness.markNotReady('shutting down');
+    logger.info({ reason }, 'shutting down');
+    const hooksDeadline = Math.floor(deadlineMs / 3);
+    for (const hook of hooks) {
+      try {
+        await Promise.race([hook(), new Promise((resolve) => setTimeout(resolve, hooksDeadline).unref())]);
+      } catch (error) {
+        logger.warn({ err: error }, 'shutdown hook failed');
+      }
+    }
+    const remaining = Math.max(500, deadlineMs - (Date.now() - started) - 250);
+    const outcomes = await Promise.all(servers.map((server) => closeServer(server, remaining)));
+    logger.info({ outcomes, ms: Date.now() - started }, 'stopped');
+  };
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= (async () => {
-      const started = Date.now();
-      readiness.markNotReady('shutting down');
-      logger.info({ reason }, 'shutting down');
-      const hooksDeadline = Math.floor(deadlineMs / 3);
-      for (const hook of hooks) {
-        try {
-          await Promise.race([hook(), new Promise((resolve) => setTimeout(resolve, hooksDeadline).unref())]);
-        } catch (error) {
-          logger.warn({ err: error }, 'shutdown hook failed');
-        }
+      // Whatever hangs or throws (a stuck hook, a log line to a closed stdout), the process still ends.
+      const backstop = setTimeout(() => exit(1), deadlineMs + 2_000);
+      try {
+        await drain(reason);
+      } catch {
+        // exiting anyway: there is nobody left to tell
+      } finally {
+        clearTimeout(backstop);
+        exit(0);
       }
-      const remaining = Math.max(500, deadlineMs - (Date.now() - started) - 250);
-      const outcomes = await Promise.all(servers.map((server) => closeServer(server, remaining)));
-      logger.info({ outcomes, ms: Date.now() - started }, 'stopped');
-      exit(0);
     })();
     return shuttingDown;
   };
