@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { runServiceProcess } from '@meshlab/common/testing';
 import { describe, expect, it } from 'vitest';
 import { TestUpstream } from './testing/upstream.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,27 +9,7 @@ import { join } from 'node:path';
 // The compiled gateway as a real process: `npm test` builds before it tests.
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-async function portOf(output: () => { stdout: string }): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const match = /"port":(\d+)/.exec(output().stdout);
-    if (match?.[1]) return Number(match[1]);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`gateway did not start: ${output().stdout}`);
-}
+const run = (env: Record<string, string>) => runServiceProcess(main, { PORT: '0', ...env });
 
 describe('gateway process', () => {
   it('exits 1 with one JSON line naming every bad key', async () => {
@@ -60,9 +39,10 @@ describe('gateway process', () => {
       config,
       `services:\n  b: { path: /b, stripPrefix: true, endpoints: ["${upstream.url}"] }\n`,
     );
-    const { child, exited, output } = run({ MESH_CONFIG: config, REGISTRY_URL: '' });
+    const started = run({ MESH_CONFIG: config, REGISTRY_URL: '' });
+    const { child, exited } = started;
     try {
-      const port = await portOf(output);
+      const port = await started.port();
       const res = await fetch(`http://127.0.0.1:${port}/b/work`);
       expect(res.status).toBe(200);
       expect(upstream.seen[0]?.url).toBe('/work');
