@@ -2,7 +2,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from './logger.js';
-import { RegistryClient } from './registry-client.js';
+import { RegistryClient, selfRegistration } from './registry-client.js';
 import { listen } from './server.js';
 
 /** A tiny in-memory registry speaking the registry's protocol, to test the client against real HTTP. */
@@ -45,7 +45,7 @@ async function setup() {
     logger: silentLogger(),
     heartbeatMs: 60_000,
   });
-  return { registry, client };
+  return { registry, client, url };
 }
 
 describe('RegistryClient', () => {
@@ -93,5 +93,40 @@ describe('RegistryClient', () => {
     await expect(client.start()).resolves.toBeUndefined();
     expect(client.state).toBe('unregistered');
     await client.stop();
+  });
+});
+
+describe('selfRegistration', () => {
+  it('is undefined without a registry URL', () => {
+    expect(
+      selfRegistration({ registryUrl: undefined, name: 'a', id: '1', port: 1, logger: silentLogger() }),
+    ).toBeUndefined();
+  });
+
+  it('registers the advertised URL, or this process address with its port', async () => {
+    const { registry, url } = await setup();
+    const given = selfRegistration({
+      registryUrl: url,
+      name: 'a',
+      id: '1',
+      port: 5000,
+      advertiseUrl: 'http://a-1:5000',
+      logger: silentLogger(),
+    });
+    const derived = selfRegistration({
+      registryUrl: url,
+      name: 'a',
+      id: '2',
+      port: 5000,
+      logger: silentLogger(),
+    });
+    await given?.start();
+    await derived?.start();
+    expect(registry.instances.get('a/1')).toMatchObject({ url: 'http://a-1:5000' });
+    expect(registry.instances.get('a/2')).toMatchObject({
+      url: expect.stringMatching(/^http:\/\/[^/]+:5000$/),
+    });
+    await given?.stop();
+    await derived?.stop();
   });
 });

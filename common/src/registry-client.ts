@@ -1,3 +1,4 @@
+import { defaultAdvertiseUrl } from './advertise.js';
 import type { Logger } from './logger.js';
 
 export interface Registration {
@@ -110,4 +111,27 @@ export class RegistryClient {
     this.#lastError = message;
     this.options.logger.warn({ registry: this.#base }, message);
   }
+}
+
+export interface SelfRegistrationOptions extends Omit<Registration, 'url'> {
+  /** No registry configured: no client, the service runs alone. */
+  registryUrl: string | undefined;
+  /** The port this process listens on, for the default advertised URL. */
+  port: number;
+  /** The URL that reaches this instance; default: its first non-internal IPv4 address and port. */
+  advertiseUrl?: string;
+  logger: Logger;
+  heartbeatMs?: number;
+}
+
+/** The client a service uses to register itself, or undefined when no registry is configured. */
+export function selfRegistration(options: SelfRegistrationOptions): RegistryClient | undefined {
+  const { registryUrl, port, advertiseUrl, logger, heartbeatMs, ...registration } = options;
+  if (!registryUrl) return undefined;
+  return new RegistryClient({
+    registryUrl,
+    registration: { ...registration, url: advertiseUrl ?? defaultAdvertiseUrl(port) },
+    logger,
+    heartbeatMs,
+  });
 }

@@ -2,13 +2,12 @@ import { hostname } from 'node:os';
 import {
   createLogger,
   createMetricsRegistry,
-  defaultAdvertiseUrl,
   installGracefulShutdown,
   listen,
   loadConfig,
   Readiness,
-  RegistryClient,
   runMain,
+  selfRegistration,
 } from '@meshlab/common';
 import { createApp } from './app.js';
 import { serviceBConfigSchema } from './config.js';
@@ -33,22 +32,18 @@ runMain('service-b', async () => {
     adminToken: config.ADMIN_TOKEN,
   });
   const { server, port } = await listen(app, config.PORT);
-  const hooks: (() => Promise<void>)[] = [];
-  if (config.REGISTRY_URL) {
-    const registry = new RegistryClient({
-      registryUrl: config.REGISTRY_URL,
-      registration: {
-        name: config.SERVICE_NAME,
-        id: instanceId,
-        url: config.ADVERTISE_URL ?? defaultAdvertiseUrl(port),
-        healthPath: '/healthz',
-      },
-      logger,
-      heartbeatMs: config.HEARTBEAT_MS,
-    });
-    await registry.start();
-    hooks.push(() => registry.stop());
-  }
+  const registry = selfRegistration({
+    registryUrl: config.REGISTRY_URL,
+    name: config.SERVICE_NAME,
+    id: instanceId,
+    port,
+    advertiseUrl: config.ADVERTISE_URL,
+    healthPath: '/healthz',
+    logger,
+    heartbeatMs: config.HEARTBEAT_MS,
+  });
+  await registry?.start();
+  const hooks = registry ? [() => registry.stop()] : [];
   installGracefulShutdown({ servers: [server], readiness, logger, hooks });
   readiness.markReady();
   logger.info({ port, instanceId, faults: faults.get(), registry: config.REGISTRY_URL }, 'listening');

@@ -1,14 +1,13 @@
 import { hostname } from 'node:os';
 import {
-  RegistryClient,
   createLogger,
   createMetricsRegistry,
-  defaultAdvertiseUrl,
   installGracefulShutdown,
   listen,
   loadConfig,
   Readiness,
   runMain,
+  selfRegistration,
 } from '@meshlab/common';
 import { createApp } from './app.js';
 import { shopConfigSchema } from './config.js';
@@ -29,20 +28,17 @@ runMain('shop', async () => {
     upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
   const { server, port } = await listen(app, config.PORT);
-  const registry = config.REGISTRY_URL
-    ? new RegistryClient({
-        registryUrl: config.REGISTRY_URL,
-        registration: {
-          name: service,
-          id: instanceId,
-          url: config.ADVERTISE_URL ?? defaultAdvertiseUrl(port),
-          healthPath: `/${service}/health`,
-          metadata: { service },
-        },
-        logger,
-        heartbeatMs: config.HEARTBEAT_MS,
-      })
-    : undefined;
+  const registry = selfRegistration({
+    registryUrl: config.REGISTRY_URL,
+    name: service,
+    id: instanceId,
+    port,
+    advertiseUrl: config.ADVERTISE_URL,
+    healthPath: `/${service}/health`,
+    metadata: { service },
+    logger,
+    heartbeatMs: config.HEARTBEAT_MS,
+  });
   installGracefulShutdown({
     servers: [server],
     readiness,
