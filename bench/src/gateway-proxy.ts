@@ -84,24 +84,45 @@ async function throughputTable(cases: Case[]): Promise<{ table: BenchTable; rati
   return { table, ratio: med(cases[2]?.name ?? '', 'rps') / nginxRps };
 }
 
-async function latencyTable(cases: Case[]): Promise<{ table: BenchTable; addedP99: number }> {
+interface Paired<R> {
+  runs: Map<string, R[]>;
+  med: (name: string, key: keyof R & string) => number;
+  medAdded: (name: string, key: 'p50' | 'p99') => number;
+  addedNote: string;
+}
+
+/** Each proxy measured in turn together with the direct call, so both see the same load; rounds of that. */
+async function pairedRounds<R extends { p50Ms: number; p99Ms: number }>(
+  cases: Case[],
+  measure: (directUrl: string, proxyUrl: string) => Promise<[R, R]>,
+): Promise<Paired<R>> {
   const [direct, ...proxies] = cases as [Case, ...Case[]];
-  const runs = new Map<string, RateResult[]>(cases.map((c) => [c.name, []]));
+  const runs = new Map<string, R[]>(cases.map((c) => [c.name, []]));
   const added = new Map<string, { p50: number; p99: number }[]>(proxies.map((c) => [c.name, []]));
-  for (const c of proxies) await constantRate([direct.url, c.url], rate, 2);
   for (let round = 0; round < rounds; round++) {
     for (const c of proxies) {
-      const [base, through] = (await constantRate([direct.url, c.url], rate, rateSeconds)) as [
-        RateResult,
-        RateResult,
-      ];
+      const [base, through] = await measure(direct.url, c.url);
       runs.get(direct.name)?.push(base);
       runs.get(c.name)?.push(through);
       added.get(c.name)?.push({ p50: through.p50Ms - base.p50Ms, p99: through.p99Ms - base.p99Ms });
     }
   }
-  const med = (name: string, key: keyof RateResult) => median((runs.get(name) ?? []).map((r) => r[key]));
-  const medAdded = (name: string, key: 'p50' | 'p99') => median((added.get(name) ?? []).map((a) => a[key]));
+  return {
+    runs,
+    med: (name, key) => median((runs.get(name) ?? []).map((r) => r[key] as number)),
+    medAdded: (name, key) => median((added.get(name) ?? []).map((a) => a[key])),
+    addedNote: `added p99 per round: ${proxies.map((c) => `${c.name.split(' ')[0]} ${(added.get(c.name) ?? []).map((a) => fmt(a.p99)).join('/')}`).join('; ')}`,
+  };
+}
+
+async function latencyTable(cases: Case[]): Promise<{ table: BenchTable; addedP99: number }> {
+  const [direct, ...proxies] = cases as [Case, ...Case[]];
+  for (const c of proxies) await constantRate([direct.url, c.url], rate, 2);
+  const { runs, med, medAdded, addedNote } = await pairedRounds(
+    cases,
+    async (directUrl, proxyUrl) =>
+      (await constantRate([directUrl, proxyUrl], rate, rateSeconds)) as [RateResult, RateResult],
+  );
   const table: BenchTable = {
     title: `Added latency at a constant ${rate.toLocaleString('en-US')} req/s — each proxy paired with the direct call (both at ${rate.toLocaleString('en-US')} req/s, slots in turn), ${rateSeconds} s × ${rounds} rounds, open model, latency from the scheduled send time, medians`,
     columns: [
@@ -124,30 +145,19 @@ async function latencyTable(cases: Case[]): Promise<{ table: BenchTable; addedP9
       c === direct ? '—' : fmt(medAdded(c.name, 'p50')),
       c === direct ? '—' : fmt(medAdded(c.name, 'p99')),
     ]),
-    notes: [
-      `added p99 per round: ${proxies.map((c) => `${c.name.split(' ')[0]} ${(added.get(c.name) ?? []).map((a) => fmt(a.p99)).join('/')}`).join('; ')}`,
-    ],
+    notes: [addedNote],
   };
   return { table, addedP99: medAdded(cases[2]?.name ?? '', 'p99') };
 }
 
 async function pacedTable(cases: Case[]): Promise<{ table: BenchTable; addedP99: number }> {
-  const [direct, ...proxies] = cases as [Case, ...Case[]];
-  const runs = new Map<string, WrkResult[]>(cases.map((c) => [c.name, []]));
-  const added = new Map<string, { p50: number; p99: number }[]>(proxies.map((c) => [c.name, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const c of proxies) {
-      const [base, through] = await Promise.all([
-        wrkPaced(direct.url, rate, rateSeconds, workDir),
-        wrkPaced(c.url, rate, rateSeconds, workDir),
-      ]);
-      runs.get(direct.name)?.push(base);
-      runs.get(c.name)?.push(through);
-      added.get(c.name)?.push({ p50: through.p50Ms - base.p50Ms, p99: through.p99Ms - base.p99Ms });
-    }
-  }
-  const med = (name: string, key: keyof WrkResult) => median((runs.get(name) ?? []).map((r) => r[key]));
-  const medAdded = (name: string, key: 'p50' | 'p99') => median((added.get(name) ?? []).map((a) => a[key]));
+  const [direct] = cases as [Case, ...Case[]];
+  const { runs, med, medAdded, addedNote } = await pairedRounds(cases, (directUrl, proxyUrl) =>
+    Promise.all([
+      wrkPaced(directUrl, rate, rateSeconds, workDir),
+      wrkPaced(proxyUrl, rate, rateSeconds, workDir),
+    ]),
+  );
   const table: BenchTable = {
     title: `Added latency at about ${rate.toLocaleString('en-US')} req/s, measured by wrk pacing itself (16 connections, one request per 16 ms each) on the proxy and on the direct call at the same time, ${rateSeconds} s × ${rounds} rounds, medians`,
     columns: ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'added p50 ms', 'added p99 ms'],
@@ -160,9 +170,7 @@ async function pacedTable(cases: Case[]): Promise<{ table: BenchTable; addedP99:
       c === direct ? '—' : fmt(medAdded(c.name, 'p50')),
       c === direct ? '—' : fmt(medAdded(c.name, 'p99')),
     ]),
-    notes: [
-      `added p99 per round: ${proxies.map((c) => `${c.name.split(' ')[0]} ${(added.get(c.name) ?? []).map((a) => fmt(a.p99)).join('/')}`).join('; ')}`,
-    ],
+    notes: [addedNote],
   };
   return { table, addedP99: medAdded(cases[2]?.name ?? '', 'p99') };
 }
