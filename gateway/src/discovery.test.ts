@@ -8,6 +8,9 @@ import { TestUpstream } from './testing/upstream.js';
 
 const fast = { waitS: 1, minIntervalMs: 10, retryBaseMs: 20, retryMaxMs: 100 };
 
+const discoveryOf = (registryUrl: string) =>
+  new Discovery({ registryUrl, logger: silentLogger(), now: Date.now, ...fast });
+
 describe('Discovery', () => {
   let registry: FakeRegistry;
   afterEach(async () => {
@@ -17,12 +20,7 @@ describe('Discovery', () => {
   it('reads the endpoints of every service from the registry', async () => {
     registry = await new FakeRegistry().start();
     registry.set({ svc: [{ id: 'svc-1', url: 'http://10.0.0.1:5000' }] });
-    const discovery = new Discovery({
-      registryUrl: registry.url,
-      logger: silentLogger(),
-      now: Date.now,
-      ...fast,
-    });
+    const discovery = discoveryOf(registry.url);
     await discovery.pollOnce();
     expect(discovery.services).toEqual({ svc: [{ id: 'svc-1', url: 'http://10.0.0.1:5000' }] });
     expect(discovery.snapshot()).toMatchObject({
@@ -35,12 +33,7 @@ describe('Discovery', () => {
   it('does not block on the first poll, then long-polls with the last index', async () => {
     registry = await new FakeRegistry().start();
     registry.index = 0;
-    const discovery = new Discovery({
-      registryUrl: registry.url,
-      logger: silentLogger(),
-      now: Date.now,
-      ...fast,
-    });
+    const discovery = discoveryOf(registry.url);
     await discovery.pollOnce();
     expect(registry.lastQuery).toBe('');
     const second = discovery.pollOnce();
@@ -52,12 +45,7 @@ describe('Discovery', () => {
 
   it('fails a poll on an unexpected answer and says so', async () => {
     registry = await new FakeRegistry().start();
-    const discovery = new Discovery({
-      registryUrl: `${registry.url}/nowhere`,
-      logger: silentLogger(),
-      now: Date.now,
-      ...fast,
-    });
+    const discovery = discoveryOf(`${registry.url}/nowhere`);
     await expect(discovery.pollOnce()).rejects.toThrow(/answered 404/);
     expect(discovery.snapshot()).toMatchObject({
       source: 'static',
@@ -69,12 +57,7 @@ describe('Discovery', () => {
   it('follows changes through the long poll', async () => {
     registry = await new FakeRegistry().start();
     registry.set({ svc: [{ id: 'a', url: 'http://10.0.0.1:1' }] });
-    const discovery = new Discovery({
-      registryUrl: registry.url,
-      logger: silentLogger(),
-      now: Date.now,
-      ...fast,
-    });
+    const discovery = discoveryOf(registry.url);
     await discovery.start();
     registry.set({ svc: [{ id: 'b', url: 'http://10.0.0.2:1' }] });
     await eventually(() => discovery.services?.svc?.[0]?.id === 'b');
