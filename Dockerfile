@@ -25,8 +25,11 @@ COPY service-a service-a
 COPY service-b service-b
 COPY shop shop
 COPY controller controller
+# Tests and test-only helpers are compiled with the rest (to be type-checked) but never shipped.
 RUN npx tsc -b common registry gateway service-a service-b shop controller \
- && find . -path ./node_modules -prune -o -name '*.test.*' -path '*/dist/*' -print | xargs rm -f
+ && find . -path ./node_modules -prune -o -path '*/dist/*' \
+      \( -name '*.test.*' -o -name 'test-support.*' -o -name 'test-fakes.*' \) -print | xargs rm -f \
+ && rm -rf */dist/testing
 
 FROM manifests AS prod-deps
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund

@@ -142,4 +142,3 @@ export function createApp(deps: GatewayDeps): Gateway {
 export { loadGatewayConfig, gatewayEnvSchema, type GatewayConfig } from './config.js';
 export type { MeshStatus, ServiceStatus, EndpointStatus } from './mesh-status.js';
 export type { CircuitState } from './circuit-breaker.js';
-export { FakeRegistry } from './testing/fake-registry.js';
