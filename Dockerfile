@@ -12,6 +12,7 @@ COPY service-a/package.json service-a/
 COPY service-b/package.json service-b/
 COPY shop/package.json shop/
 COPY controller/package.json controller/
+COPY lab/package.json lab/
 COPY tests/package.json tests/
 COPY bench/package.json bench/
 
