@@ -19,7 +19,7 @@ export function percentile(values: readonly number[], p: number): number {
 const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
 
 /** What a client saw: error ratio (5xx or no answer), latency quantiles, replicas and attempts. */
-export function summarize(samples: readonly Sample[], errorCode?: string): Record<string, number> {
+export function summarize(samples: readonly Sample[], errorCode?: string): Record<string, number | string> {
   const n = samples.length;
   const errors = samples.filter((s) => s.status >= 500 || s.status === 0).length;
   const latencies = samples.map((s) => s.ms);
@@ -27,7 +27,12 @@ export function summarize(samples: readonly Sample[], errorCode?: string): Recor
   for (const s of samples) if (s.replica) byReplica.set(s.replica, (byReplica.get(s.replica) ?? 0) + 1);
   const answered = [...byReplica.values()].reduce((a, b) => a + b, 0);
   const attempts = samples.filter((s) => s.attempts !== undefined).map((s) => s.attempts as number);
-  const out: Record<string, number> = {
+  const codes = new Map<string, number>();
+  for (const s of samples) {
+    const code = s.status === 0 ? 'no answer' : s.error ? `${s.status} ${s.error}` : String(s.status);
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  const out: Record<string, number | string> = {
     requests: n,
     errors,
     errorRatio: n ? round(errors / n, 4) : Number.NaN,
@@ -37,6 +42,8 @@ export function summarize(samples: readonly Sample[], errorCode?: string): Recor
     replicas: byReplica.size,
     minReplicaShare: answered ? round(Math.min(...byReplica.values()) / answered, 3) : 0,
     attemptsPerRequest: n ? round(attempts.reduce((a, b) => a + b, 0) / n, 3) : Number.NaN,
+    /** e.g. "200: 97, 504 upstream_timeout: 3" */
+    codes: [...codes].sort(([a], [b]) => a.localeCompare(b)).map(([c, k]) => `${c}: ${k}`).join(', '),
   };
   if (errorCode !== undefined) {
     const coded = samples.filter((s) => s.error === errorCode);
@@ -58,7 +65,7 @@ export function sampleOf(status: number, ms: number, headers: Record<string, str
 }
 
 /** `requests` requests through the gateway, `concurrency` at a time. */
-export async function burst(probe: BurstProbe, ctx: RunContext): Promise<Record<string, number>> {
+export async function burst(probe: BurstProbe, ctx: RunContext): Promise<Record<string, number | string>> {
   const samples: Sample[] = [];
   let next = 0;
   const url = `${ctx.deps.urls.gateway}${probe.path}`;

@@ -28,13 +28,13 @@ export function formatReport(r: Report): string {
     if (b.kind === 'probe') {
       const m = b.measured;
       lines.push(
-        `  burst '${b.name}': ${m.requests} requests, error ratio ${m.errorRatio}, p99 ${m.p99Ms} ms, replicas ${m.replicas}, attempts/request ${m.attemptsPerRequest}`,
+        `  burst '${b.name}': ${m.requests} requests, error ratio ${m.errorRatio}, p99 ${m.p99Ms} ms, replicas ${m.replicas}, attempts/request ${m.attemptsPerRequest} (${m.codes})`,
       );
     }
   if (r.traffic) {
     const t = r.traffic;
     lines.push(
-      `  client traffic during the method (${t.path} at ${t.rps} rps): ${t.requests} requests, error ratio ${t.errorRatio}, p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms`,
+      `  client traffic during the method (${t.path} at ${t.rps} rps): ${t.requests} requests, error ratio ${t.errorRatio}, p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms (${t.codes})`,
     );
   }
   if ('error' in r.controllerActions) lines.push(`  controller actions: unknown (${r.controllerActions.error})`);

@@ -69,7 +69,8 @@ export async function runProbe(probe: Probe, ctx: RunContext): Promise<ProbeResu
         result.since = since.name;
       }
       const after = result.heldAfterMs === undefined ? '' : ` after ${(result.heldAfterMs / 1000).toFixed(1)} s`;
-      ctx.emit('probe', `${probe.name}: ${error ?? describeMeasured(checks)}${after}`, held);
+      const codes = typeof measured.codes === 'string' ? ` (${measured.codes})` : '';
+      ctx.emit('probe', `${probe.name}: ${error ?? describeMeasured(checks)}${codes}${after}`, held);
       return result;
     }
     const waited = ((now - started) / 1000).toFixed(0);

@@ -47,14 +47,15 @@ export interface Report {
   failures: string[];
 }
 
-const value = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'nothing');
+const value = (v: unknown) =>
+  typeof v === 'number' && Number.isNaN(v) ? 'no data' : typeof v === 'string' ? v : (JSON.stringify(v) ?? 'nothing');
 
 /** "probe 'x': errorRatio measured 0.2, expected ≤ 0.01" for every check that did not hold. */
 export function probeFailures(where: string, probes: readonly ProbeResult[]): string[] {
   const out: string[] = [];
   for (const p of probes) {
     if (p.held) continue;
-    const within = p.withinMs === undefined ? '' : ` within ${(p.withinMs / 1000).toFixed(0)} s`;
+    const within = p.withinMs === undefined ? "" : ` within ${Number((p.withinMs / 1000).toFixed(1))} s`;
     if (p.error) out.push(`${where}: probe '${p.name}' got no measurement${within}: ${p.error}`);
     for (const c of p.checks.filter((check) => !check.held))
       out.push(`${where}: probe '${p.name}': ${c.measurement} measured ${value(c.measured)}, expected ${c.tolerance}${within}`);

@@ -47,7 +47,7 @@ export class RunContext implements TemplateScope {
   readonly savedFaults = new Map<string, { replica: Replica; faults: Faults }>();
   /** Containers this run stopped, paused or killed, as they were before. */
   readonly touchedContainers = new Map<string, ContainerInfo>();
-  /** When the last action of the method ended: the reference of the times probes measure. */
+  /** When the last action of the method started: the reference of the times probes measure. */
   lastAction: { name: string; at: number } | undefined;
 
   #signal: AbortSignal;

@@ -18,6 +18,8 @@ export interface RunOptions {
 async function hypothesis(experiment: Experiment, ctx: RunContext, when: string): Promise<HypothesisResult> {
   const { title, probes } = experiment['steady-state-hypothesis'];
   ctx.emit('phase', `steady state ${when}: ${title}`);
+  // Times in the hypothesis count from each probe's own start, not from the method's last action.
+  ctx.lastAction = undefined;
   const results: ProbeResult[] = [];
   for (const probe of probes) {
     if (ctx.signal.aborted) break;
@@ -35,7 +37,7 @@ async function method(steps: readonly Step[], ctx: RunContext): Promise<StepResu
     if ('action' in step) {
       const result = await runAction(step, ctx);
       results.push({ kind: 'action', ...result });
-      ctx.lastAction = { name: actionName(step), at: ctx.now };
+      ctx.lastAction = { name: actionName(step), at: result.startedAt };
       if (!result.ok) break;
     } else {
       const probes = 'together' in step ? step.together : [step];

@@ -11,6 +11,7 @@ export interface TrafficSummary {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  codes: string;
 }
 
 /**
@@ -45,15 +46,17 @@ export function startTraffic(traffic: Traffic, ctx: RunContext, stop: AbortSigna
     await loop;
     await Promise.all([...inFlight]);
     const s = summarize(samples);
+    const n = (key: string) => Number(s[key] ?? Number.NaN);
     return {
       path: traffic.path,
       rps: traffic.rps,
-      requests: s.requests ?? 0,
-      errors: s.errors ?? 0,
-      errorRatio: s.errorRatio ?? Number.NaN,
-      p50Ms: s.p50Ms ?? Number.NaN,
-      p99Ms: s.p99Ms ?? Number.NaN,
-      maxMs: s.maxMs ?? Number.NaN,
+      requests: n('requests'),
+      errors: n('errors'),
+      errorRatio: n('errorRatio'),
+      p50Ms: n('p50Ms'),
+      p99Ms: n('p99Ms'),
+      maxMs: n('maxMs'),
+      codes: String(s.codes ?? ''),
     };
   };
 }
