@@ -124,8 +124,9 @@ async function restoreContainers(ctx: RunContext): Promise<string> {
   return done.length ? done.join(', ') : 'every container was already running';
 }
 
-async function wait(ms: number, ctx: RunContext): Promise<string> {
+async function wait(ms: number, ctx: RunContext, name: string): Promise<string> {
   const end = ctx.now + ms;
+  ctx.emit('note', `${name}: waiting ${(ms / 1000).toFixed(1)} s`);
   while (ctx.now < end && !ctx.signal.aborted) {
     ctx.emit('progress', `waiting ${((ms - (end - ctx.now)) / 1000).toFixed(0)}/${ms / 1000} s`);
     await ctx.deps.clock.sleep(Math.min(1000, end - ctx.now), ctx.signal);
@@ -152,7 +153,7 @@ async function perform(action: Action, ctx: RunContext): Promise<string> {
     case 'docker':
       return docker(action, ctx);
     case 'wait':
-      return wait(action.duration, ctx);
+      return wait(action.duration, ctx, actionName(action));
     case 'restore-faults':
       return restoreFaults(ctx);
     case 'restore-containers':
