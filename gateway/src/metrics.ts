@@ -27,6 +27,8 @@ export interface ServiceMetrics {
   ejection(instanceId: string): void;
   retry(reason: string): void;
   budgetExhausted(): void;
+  /** A request refused by the service's mesh.limits. */
+  overflow(): void;
   circuit(state: CircuitState, transitioned: boolean): void;
 }
 
@@ -44,6 +46,7 @@ export class GatewayMetrics {
   readonly #ejections: Counter;
   readonly #retries: Counter;
   readonly #budget: Counter;
+  readonly #overflow: Counter;
   readonly #circuitState: Gauge;
   readonly #transitions: Counter;
   readonly #services = new Map<string, ServiceMetrics>();
@@ -83,6 +86,12 @@ export class GatewayMetrics {
     this.#budget = new Counter({
       name: 'gateway_retry_budget_exhausted_total',
       help: 'Retries refused because the retry budget was spent',
+      labelNames: ['service'],
+      registers,
+    });
+    this.#overflow = new Counter({
+      name: 'gateway_overflow_total',
+      help: 'Requests answered 503 overflow at once because the service had maxRequests upstream and maxPending waiting (mesh.limits)',
       labelNames: ['service'],
       registers,
     });
@@ -152,6 +161,8 @@ export class GatewayMetrics {
     };
     const retries = new Map<string, CounterChild>();
     const budget = this.#budget.labels(name);
+    const overflow = this.#overflow.labels(name);
+    overflow.inc(0);
     const states = new Map(circuitStates.map((s) => [s, this.#circuitState.labels(name, s)]));
     const transitions = new Map(circuitStates.map((s) => [s, this.#transitions.labels(name, s)]));
     for (const [state, gauge] of states) gauge.set(state === 'closed' ? 1 : 0);
@@ -178,6 +189,7 @@ export class GatewayMetrics {
         child.inc();
       },
       budgetExhausted: () => budget.inc(),
+      overflow: () => overflow.inc(),
       circuit: (state, transitioned) => {
         for (const [s, gauge] of states) gauge.set(s === state ? 1 : 0);
         if (transitioned) transitions.get(state)?.inc();
