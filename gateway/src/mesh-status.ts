@@ -1,8 +1,9 @@
 import type { BreakerSnapshot } from './circuit-breaker.js';
+import type { LimitsSnapshot } from './concurrency-limit.js';
 import type { DiscoverySnapshot } from './discovery.js';
 import type { RetryBudgetSnapshot } from './retry-budget.js';
 import type { ServiceRuntime } from './service-runtime.js';
-import type { EndpointCounts } from './metrics.js';
+import type { EndpointView } from './metrics.js';
 
 export interface EndpointStatus {
   id: string;
@@ -26,6 +27,8 @@ export interface ServiceStatus {
   ejectedEndpoints: number;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; retryOn: string[] };
   timeouts: { perTryMs: number; overallMs: number };
+  /** mesh.limits and the requests upstream (active) and waiting for a slot (pending) now. */
+  limits: LimitsSnapshot;
   retryBudget: RetryBudgetSnapshot;
   outlierDetection: ServiceRuntime['config']['resilience']['outlierDetection'];
   faults: ServiceRuntime['config']['faults'];
@@ -74,6 +77,7 @@ export function serviceStatus(service: ServiceRuntime): ServiceStatus {
     ejectedEndpoints: ejected,
     retry,
     timeouts: config.resilience.timeouts,
+    limits: service.limit.snapshot(),
     retryBudget: service.budget.snapshot(),
     outlierDetection: config.resilience.outlierDetection,
     faults: config.faults,
@@ -89,12 +93,13 @@ export function meshStatus(
   return { services: out, discovery };
 }
 
-export function endpointCounts(services: ReadonlyMap<string, ServiceRuntime>): Map<string, EndpointCounts> {
-  const counts = new Map<string, EndpointCounts>();
+export function endpointViews(services: ReadonlyMap<string, ServiceRuntime>): Map<string, EndpointView[]> {
+  const views = new Map<string, EndpointView[]>();
   for (const [name, service] of services) {
-    const total = service.endpoints.list.length;
-    const ejected = service.endpoints.list.filter(service.isEjected).length;
-    counts.set(name, { healthy: total - ejected, ejected });
+    views.set(
+      name,
+      service.endpoints.list.map((e) => ({ id: e.id, ejected: service.isEjected(e) })),
+    );
   }
-  return counts;
+  return views;
 }

@@ -11,7 +11,7 @@ const config = {
 
 function detector(ids = ['a', 'b'], overrides: Partial<typeof config> = {}) {
   const d = new OutlierDetector({ ...config, ...overrides }, Date.now);
-  d.setEndpoints(ids);
+  d.setEndpoints(ids.map((id) => ({ id })));
   return d;
 }
 const fail = (d: OutlierDetector, id: string, times: number) => {
@@ -55,7 +55,27 @@ describe('OutlierDetector', () => {
     expect(d.isEjected('a')).toBe(true);
     vi.advanceTimersByTime(1);
     expect(d.isEjected('a')).toBe(false);
+    d.expire();
     expect(returned).toHaveBeenCalledWith({ id: 'a' });
+  });
+
+  it('reads without changing state: the end of an ejection is applied by expire, with one returned', () => {
+    const d = detector();
+    const returned = vi.fn();
+    d.on('returned', returned);
+    fail(d, 'a', 3);
+    vi.advanceTimersByTime(1000);
+    for (let i = 0; i < 3; i++) {
+      expect(d.isEjected('a')).toBe(false);
+      expect(d.snapshot('a')).toMatchObject({ ejected: false, timesEjected: 1 });
+      expect(d.ejectedCount()).toBe(0);
+    }
+    expect(returned).not.toHaveBeenCalled();
+    expect(d.anyEjected()).toBe(true);
+    d.expire();
+    d.expire();
+    expect(returned).toHaveBeenCalledTimes(1);
+    expect(d.anyEjected()).toBe(false);
   });
 
   it('ejects for longer on each repeat, capped at maxEjectionMs', () => {
@@ -106,5 +126,18 @@ describe('OutlierDetector', () => {
     fail(d, 'a', 3);
     d.reset();
     expect(d.snapshot('a')).toEqual({ ejected: false, consecutiveFailures: 0, timesEjected: 0 });
+  });
+
+  it('starts over for an endpoint whose registeredAt changed, and emits returned', () => {
+    const d = new OutlierDetector(config, Date.now);
+    d.setEndpoints([{ id: 'a', registeredAt: 't1' }, { id: 'b' }]);
+    fail(d, 'a', 3);
+    fail(d, 'b', 2);
+    const returned = vi.fn();
+    d.on('returned', returned);
+    d.setEndpoints([{ id: 'a', registeredAt: 't2' }, { id: 'b' }]);
+    expect(d.snapshot('a')).toEqual({ ejected: false, consecutiveFailures: 0, timesEjected: 0 });
+    expect(d.snapshot('b').consecutiveFailures).toBe(2);
+    expect(returned).toHaveBeenCalledWith({ id: 'a' });
   });
 });
