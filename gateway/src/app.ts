@@ -25,7 +25,7 @@ import {
 import { createAdminApp, isAdminTarget } from './admin-app.js';
 import { Discovery, type DiscoveryResponse } from './discovery.js';
 import type { DispatcherFactory } from './endpoints.js';
-import { endpointCounts, meshStatus, type MeshStatus } from './mesh-status.js';
+import { endpointViews, meshStatus, type MeshStatus } from './mesh-status.js';
 import { GatewayMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createProxyHandler } from './proxy.js';
@@ -68,7 +68,7 @@ export function createApp(deps: GatewayDeps): Gateway {
   const random = deps.random ?? Math.random;
   const readiness = deps.readiness ?? new Readiness();
   const services = new Map<string, ServiceRuntime>();
-  const metrics = new GatewayMetrics(registry, () => endpointCounts(services));
+  const metrics = new GatewayMetrics(registry, () => endpointViews(services));
   for (const [name, config] of Object.entries(deps.deployment.services)) {
     const runtime = new ServiceRuntime(name, config, {
       now,

@@ -6,6 +6,8 @@ export const discoveredEndpointSchema = z.object({
   id: z.string().min(1),
   url: z.url({ protocol: /^https?$/ }),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  /** When this incarnation registered (ISO-8601); a changed value is a new instance. Static endpoints have none. */
+  registeredAt: z.string().min(1).max(64).optional(),
 });
 export type DiscoveredEndpoint = z.infer<typeof discoveredEndpointSchema>;
 

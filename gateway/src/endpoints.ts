@@ -11,6 +11,8 @@ export interface Endpoint extends Balanceable {
   /** The URL's path without a trailing '/', prepended to every upstream path ('' usually). */
   readonly basePath: string;
   readonly metadata: Record<string, unknown>;
+  /** The registration this endpoint belongs to: a re-registration is a new endpoint. */
+  readonly registeredAt: string | undefined;
   readonly dispatcher: Dispatcher;
   inFlight: number;
 }
@@ -25,7 +27,13 @@ export function staticEndpoint(url: string): DiscoveredEndpoint {
   return { id: new URL(url).host, url, metadata: { source: 'static' } };
 }
 
-/** A service's endpoints; keeps each endpoint (pool, counters) across updates while its id and url stay. */
+const identity = (e: { id: string; url: string; registeredAt?: string | undefined }) =>
+  `${e.id} ${e.url} ${e.registeredAt ?? ''}`;
+
+/**
+ * A service's endpoints; keeps each endpoint (pool, counters) across updates while its id, url and
+ * registeredAt stay.
+ */
 export class EndpointSet {
   #list: Endpoint[] = [];
 
@@ -36,15 +44,16 @@ export class EndpointSet {
   }
 
   update(discovered: readonly DiscoveredEndpoint[]): void {
-    const current = new Map(this.#list.map((e) => [`${e.id} ${e.url}`, e]));
+    const current = new Map(this.#list.map((e) => [identity(e), e]));
     const next: Endpoint[] = [];
     const seen = new Set<string>();
     for (const d of discovered) {
       if (seen.has(d.id)) continue;
       seen.add(d.id);
-      const kept = current.get(`${d.id} ${d.url}`);
+      const key = identity(d);
+      const kept = current.get(key);
       if (kept) {
-        current.delete(`${d.id} ${d.url}`);
+        current.delete(key);
         next.push(kept);
         continue;
       }
@@ -55,6 +64,7 @@ export class EndpointSet {
         origin: url.origin,
         basePath: url.pathname.replace(/\/+$/, ''),
         metadata: d.metadata ?? {},
+        registeredAt: d.registeredAt,
         dispatcher: this.factory(url.origin),
         inFlight: 0,
       });

@@ -58,11 +58,11 @@ export async function forward(ctx: ForwardContext): Promise<Final> {
       },
     );
     if (ctx.clientGone) {
-      service.metrics.attempt(last.response ? last.result.outcome : 'cancelled');
+      service.metrics.attempt(last.response ? last.result.outcome : 'cancelled', endpoint.id);
       discard(last);
       throw new UpstreamFailure({ error: clientGone(service.name) }, false);
     }
-    service.metrics.attempt(last.result.outcome);
+    service.metrics.attempt(last.result.outcome, endpoint.id);
     if (isFailure(last.result.outcome)) service.outliers.recordFailure(endpoint.id);
     else service.outliers.recordSuccess(endpoint.id);
     const reason = service.retry.retryReason(ctx.method, last.result);

@@ -2,7 +2,7 @@ import type { BreakerSnapshot } from './circuit-breaker.js';
 import type { DiscoverySnapshot } from './discovery.js';
 import type { RetryBudgetSnapshot } from './retry-budget.js';
 import type { ServiceRuntime } from './service-runtime.js';
-import type { EndpointCounts } from './metrics.js';
+import type { EndpointView } from './metrics.js';
 
 export interface EndpointStatus {
   id: string;
@@ -89,12 +89,13 @@ export function meshStatus(
   return { services: out, discovery };
 }
 
-export function endpointCounts(services: ReadonlyMap<string, ServiceRuntime>): Map<string, EndpointCounts> {
-  const counts = new Map<string, EndpointCounts>();
+export function endpointViews(services: ReadonlyMap<string, ServiceRuntime>): Map<string, EndpointView[]> {
+  const views = new Map<string, EndpointView[]>();
   for (const [name, service] of services) {
-    const total = service.endpoints.list.length;
-    const ejected = service.endpoints.list.filter(service.isEjected).length;
-    counts.set(name, { healthy: total - ejected, ejected });
+    views.set(
+      name,
+      service.endpoints.list.map((e) => ({ id: e.id, ejected: service.isEjected(e) })),
+    );
   }
-  return counts;
+  return views;
 }

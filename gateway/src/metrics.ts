@@ -21,15 +21,19 @@ type HistogramChild = ReturnType<Histogram['labels']>;
 /** Pre-bound label children of one service: the hot path only does a lookup and an increment. */
 export interface ServiceMetrics {
   request(method: string, code: number, seconds: number): void;
-  attempt(outcome: AttemptOutcome): void;
+  /** One upstream attempt on the replica `instanceId`. */
+  attempt(outcome: AttemptOutcome, instanceId: string): void;
+  /** Outlier detection ejected the replica `instanceId`. */
+  ejection(instanceId: string): void;
   retry(reason: string): void;
   budgetExhausted(): void;
   circuit(state: CircuitState, transitioned: boolean): void;
 }
 
-export interface EndpointCounts {
-  healthy: number;
-  ejected: number;
+/** What the scrape-time gauges need to know of one endpoint. */
+export interface EndpointView {
+  id: string;
+  ejected: boolean;
 }
 
 /** The gateway_* metrics of SPEC.md on one registry. */
@@ -37,13 +41,15 @@ export class GatewayMetrics {
   readonly #requests: CounterCells;
   readonly #duration: Histogram;
   readonly #attempts: CounterCells;
+  readonly #ejections: Counter;
   readonly #retries: Counter;
   readonly #budget: Counter;
   readonly #circuitState: Gauge;
   readonly #transitions: Counter;
   readonly #services = new Map<string, ServiceMetrics>();
 
-  constructor(registry: Registry, endpointCounts: () => Map<string, EndpointCounts>) {
+  /** endpoints: each service's current endpoints, read at scrape time. */
+  constructor(registry: Registry, endpoints: () => Map<string, readonly EndpointView[]>) {
     const registers = [registry];
     const requests: Counter = new Counter({
       name: 'gateway_requests_total',
@@ -62,8 +68,8 @@ export class GatewayMetrics {
     });
     const attempts: Counter = new Counter({
       name: 'gateway_upstream_attempts_total',
-      help: 'Upstream attempts by outcome (success, http_4xx, http_5xx, timeout, connect_error, error, cancelled)',
-      labelNames: ['service', 'outcome'],
+      help: 'Upstream attempts by replica and outcome (success, http_4xx, http_5xx, timeout, connect_error, error, cancelled)',
+      labelNames: ['service', 'outcome', 'instance_id'],
       registers,
       collect: () => this.#attempts.flush(),
     });
@@ -98,9 +104,33 @@ export class GatewayMetrics {
       labelNames: ['service', 'status'],
       registers,
       collect() {
-        for (const [service, counts] of endpointCounts()) {
-          this.labels(service, 'healthy').set(counts.healthy);
-          this.labels(service, 'ejected').set(counts.ejected);
+        for (const [service, list] of endpoints()) {
+          const ejected = list.filter((e) => e.ejected).length;
+          this.labels(service, 'healthy').set(list.length - ejected);
+          this.labels(service, 'ejected').set(ejected);
+        }
+      },
+    });
+    this.#ejections = new Counter({
+      name: 'gateway_ejections_total',
+      help: 'Ejections by outlier detection, per replica',
+      labelNames: ['service', 'instance_id'],
+      registers,
+      // A known replica's count starts at 0, so that increase() sees its first ejection.
+      collect() {
+        for (const [service, list] of endpoints()) for (const e of list) this.labels(service, e.id).inc(0);
+      },
+    });
+    new Gauge({
+      name: 'gateway_endpoint_ejected',
+      help: '1 while outlier detection keeps the replica out of rotation, else 0; one series per known endpoint',
+      labelNames: ['service', 'instance_id'],
+      registers,
+      collect() {
+        // The series of an endpoint that left disappears.
+        this.reset();
+        for (const [service, list] of endpoints()) {
+          for (const e of list) this.labels(service, e.id).set(e.ejected ? 1 : 0);
         }
       },
     });
@@ -113,7 +143,13 @@ export class GatewayMetrics {
     // method → cells indexed by status code
     const requests = new Map<string, (CounterCell | undefined)[]>();
     const duration: HistogramChild = this.#duration.labels(name);
-    const attempts = new Map(outcomes.map((o) => [o, this.#attempts.cell(name, o)]));
+    // instance id → cells by outcome, made on the replica's first attempt
+    const attempts = new Map<string, Map<AttemptOutcome, CounterCell>>();
+    const attemptCells = (id: string) => {
+      const cells = new Map(outcomes.map((o) => [o, this.#attempts.cell(name, o, id)]));
+      attempts.set(id, cells);
+      return cells;
+    };
     const retries = new Map<string, CounterChild>();
     const budget = this.#budget.labels(name);
     const states = new Map(circuitStates.map((s) => [s, this.#circuitState.labels(name, s)]));
@@ -128,10 +164,11 @@ export class GatewayMetrics {
         cell.count++;
         duration.observe(seconds);
       },
-      attempt: (outcome) => {
-        const cell = attempts.get(outcome);
+      attempt: (outcome, instanceId) => {
+        const cell = (attempts.get(instanceId) ?? attemptCells(instanceId)).get(outcome);
         if (cell) cell.count++;
       },
+      ejection: (instanceId) => this.#ejections.labels(name, instanceId).inc(),
       retry: (reason) => {
         let child = retries.get(reason);
         if (!child) {

@@ -11,7 +11,7 @@ const config = {
 
 function detector(ids = ['a', 'b'], overrides: Partial<typeof config> = {}) {
   const d = new OutlierDetector({ ...config, ...overrides }, Date.now);
-  d.setEndpoints(ids);
+  d.setEndpoints(ids.map((id) => ({ id })));
   return d;
 }
 const fail = (d: OutlierDetector, id: string, times: number) => {
@@ -106,5 +106,18 @@ describe('OutlierDetector', () => {
     fail(d, 'a', 3);
     d.reset();
     expect(d.snapshot('a')).toEqual({ ejected: false, consecutiveFailures: 0, timesEjected: 0 });
+  });
+
+  it('starts over for an endpoint whose registeredAt changed, and emits returned', () => {
+    const d = new OutlierDetector(config, Date.now);
+    d.setEndpoints([{ id: 'a', registeredAt: 't1' }, { id: 'b' }]);
+    fail(d, 'a', 3);
+    fail(d, 'b', 2);
+    const returned = vi.fn();
+    d.on('returned', returned);
+    d.setEndpoints([{ id: 'a', registeredAt: 't2' }, { id: 'b' }]);
+    expect(d.snapshot('a')).toEqual({ ejected: false, consecutiveFailures: 0, timesEjected: 0 });
+    expect(d.snapshot('b').consecutiveFailures).toBe(2);
+    expect(returned).toHaveBeenCalledWith({ id: 'a' });
   });
 });

@@ -4,6 +4,8 @@ import type { Resilience } from '@meshlab/common';
 export type OutlierConfig = Resilience['outlierDetection'];
 
 interface HostState {
+  /** The endpoint's registeredAt: another value is a new instance with a clean record. */
+  incarnation: string | undefined;
   consecutiveFailures: number;
   /** Times ejected, decaying by one per baseEjectionMs spent healthy. */
   timesEjected: number;
@@ -17,6 +19,11 @@ export interface HostSnapshot {
   ejectedUntil?: number;
   consecutiveFailures: number;
   timesEjected: number;
+}
+
+export interface Incarnation {
+  id: string;
+  registeredAt?: string | undefined;
 }
 
 export interface EjectionEvent {
@@ -42,11 +49,20 @@ export class OutlierDetector extends EventEmitter {
     super();
   }
 
-  /** The service's current endpoints: forgets those gone, the total bounds the ejection share. */
-  setEndpoints(ids: Iterable<string>): void {
-    const keep = new Set(ids);
+  /**
+   * The service's current endpoints: forgets those gone (the total bounds the ejection share); an
+   * endpoint whose registeredAt changed starts over (not ejected, no failures, never ejected before).
+   */
+  setEndpoints(endpoints: Iterable<Incarnation>): void {
+    const keep = new Map<string, string | undefined>();
+    for (const e of endpoints) keep.set(e.id, e.registeredAt);
     for (const id of this.#hosts.keys()) if (!keep.has(id)) this.#hosts.delete(id);
-    for (const id of keep) if (!this.#hosts.has(id)) this.#hosts.set(id, newHost());
+    for (const [id, incarnation] of keep) {
+      const host = this.#hosts.get(id);
+      if (host && host.incarnation === incarnation) continue;
+      this.#hosts.set(id, newHost(incarnation));
+      if (host?.ejectedUntil !== undefined) this.emit('returned', { id });
+    }
   }
 
   recordSuccess(id: string): void {
@@ -95,7 +111,7 @@ export class OutlierDetector extends EventEmitter {
   reset(): void {
     for (const [id, host] of this.#hosts) {
       const wasEjected = host.ejectedUntil !== undefined;
-      this.#hosts.set(id, newHost());
+      this.#hosts.set(id, newHost(host.incarnation));
       if (wasEjected) this.emit('returned', { id });
     }
   }
@@ -118,6 +134,12 @@ export class OutlierDetector extends EventEmitter {
   }
 }
 
-function newHost(): HostState {
-  return { consecutiveFailures: 0, timesEjected: 0, ejectedUntil: undefined, returnedAt: undefined };
+function newHost(incarnation?: string): HostState {
+  return {
+    incarnation,
+    consecutiveFailures: 0,
+    timesEjected: 0,
+    ejectedUntil: undefined,
+    returnedAt: undefined,
+  };
 }

@@ -45,7 +45,9 @@ describe('retries', () => {
     expect(bad.seen.length).toBe(2);
     const metrics = await (await (gw as RunningGateway).get('/metrics')).text();
     expect(metrics).toMatch(/gateway_retries_total\{service="svc",reason="503"\} 2/);
-    expect(metrics).toMatch(/gateway_upstream_attempts_total\{service="svc",outcome="http_5xx"\} 2/);
+    expect(metrics).toContain(
+      `gateway_upstream_attempts_total{service="svc",outcome="http_5xx",instance_id="${new URL(bad.url).host}"} 2`,
+    );
   });
 
   it('does not retry POST', async () => {

@@ -201,7 +201,9 @@ describe('gateway routing and headers', () => {
     await eventually(() => endpoint()?.inFlight === 0);
     expect(endpoint()?.consecutiveFailures).toBe(0);
     const metrics = await (await gw.get('/metrics')).text();
-    expect(metrics).toContain('gateway_upstream_attempts_total{service="catalog",outcome="cancelled"} 1');
+    expect(metrics).toContain(
+      `gateway_upstream_attempts_total{service="catalog",outcome="cancelled",instance_id="${new URL(catalog.url).host}"} 1`,
+    );
     catalog.behaviour = (_req, res) => reply(res, 200, { ok: true });
     expect((await gw.get('/catalog/next')).status).toBe(200);
   });

@@ -51,7 +51,10 @@ export class ServiceRuntime {
       metrics.circuit(to, true);
       log[to === 'open' ? 'warn' : 'info']({ from, to }, 'circuit breaker state changed');
     });
-    this.outliers.on('ejected', (e: EjectionEvent) => log.warn(e, 'endpoint ejected'));
+    this.outliers.on('ejected', (e: EjectionEvent) => {
+      metrics.ejection(e.id);
+      log.warn(e, 'endpoint ejected');
+    });
     this.outliers.on('returned', (e: { id: string }) => log.info(e, 'endpoint returned from ejection'));
     this.budget.on('exhausted', () => metrics.budgetExhausted());
     this.setDiscovered(undefined);
@@ -62,7 +65,7 @@ export class ServiceRuntime {
     const fromRegistry = discovered !== undefined && discovered.length > 0;
     this.endpointSource = fromRegistry ? 'registry' : 'static';
     this.endpoints.update(fromRegistry ? discovered : this.config.endpoints.map(staticEndpoint));
-    this.outliers.setEndpoints(this.endpoints.list.map((e) => e.id));
+    this.outliers.setEndpoints(this.endpoints.list);
   }
 
   pick(tried?: ReadonlySet<string>): Endpoint | undefined {

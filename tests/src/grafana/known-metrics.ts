@@ -33,6 +33,8 @@ export const extraMetrics = [
   'controller_rule_threshold',
   'service_a_achieved_rps',
   'gateway_retry_budget_exhausted_total',
+  'gateway_endpoint_ejected',
+  'gateway_ejections_total',
 ] as const;
 
 /** Series Prometheus makes itself. */
