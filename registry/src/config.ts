@@ -4,11 +4,14 @@ import { cronProblem } from './schedule.js';
 
 export const defaultSchedule = '*/10 * * * * *';
 
-/** Measured to fit the 160m container with room to spare (registry/README.md: "Limits"). */
+/**
+ * Sized to the registry's 160m container and to Prometheus' target_limit on the registry-sd job
+ * (registry/README.md: "Limits", measured by `npm run bench -- registry-caps`).
+ */
 export const defaultLimits = {
-  maxInstances: 500,
-  maxInstancesPerService: 100,
-  maxWatchers: 200,
+  maxInstances: 100,
+  maxInstancesPerService: 25,
+  maxWatchers: 100,
   ownerLeaseMs: 15_000,
 } as const;
 
