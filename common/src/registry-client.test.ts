@@ -9,8 +9,13 @@ import { listen } from './server.js';
 function fakeRegistry() {
   const instances = new Map<string, unknown>();
   const calls: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const app = express();
   app.use(express.json());
+  app.use((req, _res, next) => {
+    authorizations.push(req.get('authorization'));
+    next();
+  });
   app.post('/services/register', (req, res) => {
     calls.push('register');
     instances.set(`${req.body.name}/${req.body.id}`, req.body);
@@ -25,7 +30,7 @@ function fakeRegistry() {
     instances.delete(`${req.params.name}/${req.params.id}`);
     res.sendStatus(204);
   });
-  return { app, instances, calls };
+  return { app, instances, calls, authorizations };
 }
 
 const servers: Server[] = [];
@@ -35,13 +40,14 @@ afterEach(() => {
 
 const registration = { name: 'service-b', id: 'b-1', url: 'http://10.0.0.5:5000', healthPath: '/healthz' };
 
-async function setup() {
+async function setup(token?: string) {
   const registry = fakeRegistry();
   const { server, url } = await listen(registry.app, 0, '127.0.0.1');
   servers.push(server);
   const client = new RegistryClient({
     registryUrl: url,
     registration,
+    token,
     logger: silentLogger(),
     heartbeatMs: 60_000,
   });
@@ -49,6 +55,22 @@ async function setup() {
 }
 
 describe('RegistryClient', () => {
+  it('sends the registry token as a Bearer credential on register, heartbeat and deregister', async () => {
+    const { registry, client } = await setup('instances-token');
+    await client.start();
+    await client.tick();
+    await client.stop();
+    expect(registry.calls).toEqual(['register', 'heartbeat', 'deregister']);
+    expect(registry.authorizations).toEqual(Array(3).fill('Bearer instances-token'));
+  });
+
+  it('sends no Authorization header without a token', async () => {
+    const { registry, client } = await setup();
+    await client.start();
+    expect(registry.authorizations).toEqual([undefined]);
+    await client.stop();
+  });
+
   it('registers on start', async () => {
     const { registry, client } = await setup();
     await client.start();
@@ -128,5 +150,20 @@ describe('selfRegistration', () => {
     });
     await given?.stop();
     await derived?.stop();
+  });
+
+  it('gives the client the registry token', async () => {
+    const { registry, url } = await setup();
+    const client = selfRegistration({
+      registryUrl: url,
+      name: 'a',
+      id: '1',
+      port: 5000,
+      registryToken: 't0k3n',
+      logger: silentLogger(),
+    });
+    await client?.start();
+    expect(registry.authorizations).toEqual(['Bearer t0k3n']);
+    await client?.stop();
   });
 });

@@ -12,6 +12,8 @@ export interface Registration {
 export interface RegistryClientOptions {
   registryUrl: string;
   registration: Registration;
+  /** Sent as `Authorization: Bearer <token>` on every write (the registry's REGISTRY_TOKEN). */
+  token?: string;
   logger: Logger;
   heartbeatMs?: number;
   requestTimeoutMs?: number;
@@ -58,7 +60,12 @@ export class RegistryClient {
       return;
     }
     const response = await this.#call('PUT', `${this.#instancePath}/heartbeat`);
-    if (response?.status === 404) {
+    if (response?.status === 403) {
+      // Another caller holds the id (our lease ran out while we were silent): claim it again.
+      this.#warn(`heartbeat refused: ${response.status} ${await this.#text(response)}`);
+      this.#state = 'unregistered';
+      await this.#register();
+    } else if (response?.status === 404) {
       this.options.logger.info(
         { registry: this.#base },
         'registry does not know this instance; registering again',
@@ -84,16 +91,22 @@ export class RegistryClient {
       this.#state = 'registered';
       this.options.logger.info({ registration: this.options.registration }, 'registered');
     } else if (response) {
-      const body = await response.text().catch(() => '');
-      this.#warn(`registration refused: ${response.status} ${body.slice(0, 300)}`);
+      this.#warn(`registration refused: ${response.status} ${await this.#text(response)}`);
     }
+  }
+
+  async #text(response: Response): Promise<string> {
+    return (await response.text().catch(() => '')).slice(0, 300);
   }
 
   async #call(method: string, path: string, body?: unknown): Promise<Response | undefined> {
     try {
       const response = await this.#fetch(`${this.#base}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+        },
         body: body === undefined ? null : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 2_000),
       });
@@ -122,14 +135,17 @@ export interface SelfRegistrationOptions extends Omit<Registration, 'url'> {
   advertiseUrl?: string;
   logger: Logger;
   heartbeatMs?: number;
+  /** The registry's REGISTRY_TOKEN, sent on register, heartbeat and deregister. */
+  registryToken?: string;
 }
 
 /** The client a service uses to register itself, or undefined when no registry is configured. */
 export function selfRegistration(options: SelfRegistrationOptions): RegistryClient | undefined {
-  const { registryUrl, port, advertiseUrl, logger, heartbeatMs, ...registration } = options;
+  const { registryUrl, port, advertiseUrl, logger, heartbeatMs, registryToken, ...registration } = options;
   if (!registryUrl) return undefined;
   return new RegistryClient({
     registryUrl,
+    token: registryToken,
     registration: { ...registration, url: advertiseUrl ?? defaultAdvertiseUrl(port) },
     logger,
     heartbeatMs,

@@ -44,7 +44,7 @@ async function start(options: { adminToken?: string; dryRun?: boolean } = {}) {
   });
   const running = await listen(app, 0, '127.0.0.1');
   server = running.server;
-  return { url: running.url, prometheus, docker, b1 };
+  return { url: running.url, prometheus, docker, b1, evaluator };
 }
 
 describe('controller app', () => {
@@ -71,6 +71,8 @@ describe('controller app', () => {
           state: 'ok',
           lastValue: null,
           lastEvaluation: null,
+          consecutiveErrors: 0,
+          lastError: null,
           targets: [],
           actionsInWindow: 0,
         },
@@ -80,20 +82,27 @@ describe('controller app', () => {
   });
 
   it('POST /evaluate runs the rules now and /status shows the action with the value that triggered it', async () => {
-    const { url, prometheus, docker, b1 } = await start();
+    const { url, prometheus, docker, b1, evaluator } = await start();
+    let release = () => {};
+    docker.hold = new Promise((resolve) => (release = resolve));
     prometheus.ratios({ [b1.hostname]: 0.75 });
     const response = await fetch(`${url}/evaluate`, { method: 'POST' });
     expect(response.status).toBe(200);
     const status = (await response.json()) as ControllerStatus;
     expect(docker.restarted).toEqual([b1.id]);
     expect(status.rules[0]).toMatchObject({
-      state: 'firing',
+      state: 'acting',
       lastValue: 0.75,
       lastEvaluation: { result: 'firing' },
-      targets: [{ key: b1.hostname, state: 'firing', value: 0.75 }],
+      targets: [{ key: b1.hostname, state: 'acting', value: 0.75 }],
       actionsInWindow: 1,
     });
-    expect(status.actions).toEqual([
+    expect(status.actions).toEqual([]);
+    release();
+    await evaluator.idle();
+    const after = (await (await fetch(`${url}/status`)).json()) as ControllerStatus;
+    expect(after.rules[0]!.targets).toEqual([expect.objectContaining({ state: 'cooling_down' })]);
+    expect(after.actions).toEqual([
       expect.objectContaining({ rule: 'error-ratio', container: b1.name, value: 0.75, outcome: 'restarted' }),
     ]);
     expect(status.prometheus.reachable).toBe(true);
@@ -101,10 +110,11 @@ describe('controller app', () => {
   });
 
   it('exposes the controller metrics', async () => {
-    const { url, prometheus, b1 } = await start();
+    const { url, prometheus, b1, evaluator } = await start();
     prometheus.ratios({ [b1.hostname]: 0.75 });
     await fetch(`${url}/evaluate`, { method: 'POST' });
     await fetch(`${url}/evaluate`, { method: 'POST' });
+    await evaluator.idle();
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('controller_rule_firing{rule="error-ratio"} 1');
     expect(text).toContain('controller_rule_value{rule="error-ratio"} 0.75');
@@ -114,6 +124,28 @@ describe('controller app', () => {
     expect(text).toContain(
       'controller_remediations_total{rule="error-ratio",action="restart",outcome="restarted"} 1',
     );
+    expect(text).toContain(
+      'controller_restart_duration_seconds_count{rule="error-ratio",outcome="restarted"} 1',
+    );
+    expect(text).toContain('controller_rule_consecutive_errors{rule="error-ratio"} 0');
+  });
+
+  it('keeps the targets through a failed evaluation and reports it in /status and the metrics', async () => {
+    const { url, prometheus, b1 } = await start();
+    prometheus.ratios({ [b1.hostname]: 0.2 });
+    await fetch(`${url}/evaluate`, { method: 'POST' });
+    prometheus.unreachable();
+    await fetch(`${url}/evaluate`, { method: 'POST' });
+    const status = (await (await fetch(`${url}/evaluate`, { method: 'POST' })).json()) as ControllerStatus;
+    expect(status.rules[0]).toMatchObject({
+      lastEvaluation: { result: 'error', message: expect.stringMatching(/ECONNREFUSED/) },
+      consecutiveErrors: 2,
+      lastError: { message: expect.stringMatching(/ECONNREFUSED/) },
+      targets: [{ key: b1.hostname, state: 'ok', value: 0.2 }],
+    });
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('controller_rule_consecutive_errors{rule="error-ratio"} 2');
+    expect(text).toContain('controller_evaluations_total{rule="error-ratio",result="error"} 2');
   });
 
   it('counts a suppressed action once the cap is reached', async () => {

@@ -12,7 +12,7 @@ export const controllerConfigSchema = z.object({
   DOCKER_SOCKET: envSchema.string('/var/run/docker.sock'),
   DRY_RUN: envSchema.bool(false),
   EVALUATION_SCHEDULE: envSchema
-    .string('*/5 * * * * *')
+    .string('*/2 * * * * *')
     .refine((value) => isCron(value), 'expected a cron expression with seconds, e.g. "*/5 * * * * *"'),
   /** Overrides the compose project found by inspecting the controller's own container. */
   COMPOSE_PROJECT: envSchema.optionalString(),

@@ -19,6 +19,10 @@ export interface RestartResult {
   container: string;
   durationMs: number;
   startedAt: string;
+  /** When the old process ended (Docker's FinishedAt). */
+  stoppedAt?: string;
+  /** When the first passing healthcheck after the start ended; absent without a healthcheck. */
+  healthyAt?: string;
 }
 
 /** The Docker side of the controller, behind an interface so the evaluator can be tested without it. */
@@ -67,6 +71,13 @@ export function explainSocketError(error: unknown, socketPath: string): unknown 
 function healthOf(info: Inspect): ManagedContainer['health'] {
   const status = info.State.Health?.Status;
   return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : 'none';
+}
+
+/** The end of the first passing healthcheck of the current run (Docker keeps the last 5). */
+function firstPassAfter(info: Inspect): string | undefined {
+  const started = Date.parse(info.State.StartedAt);
+  return info.State.Health?.Log?.find((entry) => entry.ExitCode === 0 && Date.parse(entry.Start) >= started)
+    ?.End;
 }
 
 function toManaged(info: Inspect): ManagedContainer {
@@ -153,7 +164,14 @@ export class DockerodeTargets implements DockerTargets {
     }
     await container.restart({ t: this.#options.stopTimeoutS ?? 10 });
     const after = await this.#waitReady(container, name, before.State.StartedAt, started);
-    return { container: name, durationMs: Date.now() - started, startedAt: after.State.StartedAt };
+    const healthyAt = firstPassAfter(after);
+    return {
+      container: name,
+      durationMs: Date.now() - started,
+      startedAt: after.State.StartedAt,
+      stoppedAt: after.State.FinishedAt,
+      ...(healthyAt === undefined ? {} : { healthyAt }),
+    };
   }
 
   #isManaged(info: Inspect): boolean {

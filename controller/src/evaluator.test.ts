@@ -60,6 +60,7 @@ describe('Evaluator', () => {
     await runFor(evaluator, 20_000);
     expect(docker.restarted).toEqual([]);
     await evaluator.evaluateOnce();
+    await evaluator.idle();
     expect(docker.restarted).toEqual([b2.id]);
     expect(evaluator.actions).toEqual([
       expect.objectContaining({
@@ -132,6 +133,7 @@ describe('Evaluator', () => {
     await runFor(evaluator, 30_000);
     expect(docker.restarted).toEqual([]);
     await evaluator.evaluateOnce();
+    await evaluator.idle();
     expect(docker.restarted).toEqual([sick.id]);
     expect(evaluator.actions[0]).toMatchObject({ rule: 'unhealthy', key: sick.name, outcome: 'restarted' });
   });
@@ -146,6 +148,56 @@ describe('Evaluator', () => {
       message: expect.stringMatching(/ENOENT/),
     });
     expect(evaluator.docker).toMatchObject({ reachable: false, lastError: expect.stringMatching(/ENOENT/) });
+  });
+
+  it('keeps evaluating while a restart runs, and records when each phase of it happened', async () => {
+    const { prometheus, docker, evaluator } = setup();
+    let release = () => {};
+    docker.hold = new Promise((resolve) => (release = resolve));
+    prometheus.ratios({ [b1.hostname]: 0.9 });
+    await runFor(evaluator, 25_000);
+    expect(docker.restarted).toEqual([b1.id]);
+    const evaluatedAt: number[] = [];
+    evaluator.on('evaluation', (evaluation) => evaluatedAt.push(evaluation.at));
+    await runFor(evaluator, 30_000);
+    expect(evaluatedAt).toHaveLength(12);
+    expect(docker.restarted).toEqual([b1.id]);
+    expect(evaluator.actions).toEqual([]);
+    expect(evaluator.engine.snapshot()[0]!.targets[0]).toMatchObject({ key: b1.hostname, state: 'acting' });
+    release();
+    await evaluator.idle();
+    expect(evaluator.actions[0]).toMatchObject({
+      outcome: 'restarted',
+      durationMs: 35_000,
+      phases: {
+        pending: '2030-01-01T00:00:00.000Z',
+        firing: '2030-01-01T00:00:20.000Z',
+        begun: '2030-01-01T00:00:20.000Z',
+        stopped: '2030-01-01T00:00:20.000Z',
+        started: '2030-01-01T00:00:55.000Z',
+        healthy: '2030-01-01T00:00:55.000Z',
+        finished: '2030-01-01T00:00:55.000Z',
+      },
+    });
+    expect(evaluator.engine.snapshot()[0]!.targets[0]).toMatchObject({ state: 'cooling_down' });
+  });
+
+  it('skips a restart of a container that another rule is restarting', async () => {
+    const { prometheus, docker, evaluator } = setup();
+    let release = () => {};
+    docker.hold = new Promise((resolve) => (release = resolve));
+    const sick = { ...b1, health: 'unhealthy' as const };
+    docker.containers = [sick, b2];
+    prometheus.ratios({ [b1.hostname]: 0.9 });
+    await runFor(evaluator, 35_000);
+    release();
+    await evaluator.idle();
+    expect(docker.restarted).toEqual([b1.id]);
+    expect(evaluator.actions.map((a) => [a.rule, a.outcome])).toEqual([
+      ['error-ratio', 'restarted'],
+      ['unhealthy', 'skipped'],
+    ]);
+    expect(evaluator.actions[1]!.error).toMatch(/another action is restarting it/);
   });
 
   it('joins an evaluation already running instead of starting a second one', async () => {

@@ -7,7 +7,7 @@ import type { Rule } from './policy.js';
 import { PrometheusError, type MetricsSource } from './prometheus-client.js';
 import { logAction, remediate, type ActionRecord } from './remediation.js';
 import type { RuleEngine } from './rule-engine.js';
-import type { Evaluation, Observation } from './rule-types.js';
+import type { Decision, Evaluation, Observation } from './rule-types.js';
 
 export interface EvaluatorDeps {
   engine: RuleEngine;
@@ -29,8 +29,9 @@ type Events = { evaluation: [Evaluation, Rule]; action: [ActionRecord] };
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Ties the engine to Prometheus and Docker: observes every rule, lets the engine decide, carries out its
- * decisions one after the other. Emits `evaluation` and `action`; metrics and logs subscribe.
+ * Ties the engine to Prometheus and Docker: observes every rule, lets the engine decide, and carries out its
+ * decisions beside the loop, so no evaluation waits on a restart (the engine keeps one action per target).
+ * Emits `evaluation` and `action`; metrics and logs subscribe.
  */
 export class Evaluator extends EventEmitter<Events> {
   readonly prometheus: DependencyStatus = { reachable: null };
@@ -39,6 +40,8 @@ export class Evaluator extends EventEmitter<Events> {
   readonly #deps: EvaluatorDeps;
   #running: Promise<Evaluation[]> | undefined;
   #task: ScheduledTask | undefined;
+  readonly #actionsRunning = new Set<Promise<void>>();
+  readonly #busy = new Set<string>();
 
   constructor(deps: EvaluatorDeps) {
     super();
@@ -68,6 +71,12 @@ export class Evaluator extends EventEmitter<Events> {
     await this.#task?.destroy();
     this.#task = undefined;
     await this.#running;
+    await this.idle();
+  }
+
+  /** Resolves once no action runs (those started meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.#actionsRunning.size) await Promise.all(this.#actionsRunning);
   }
 
   async #evaluateAll(): Promise<Evaluation[]> {
@@ -79,7 +88,7 @@ export class Evaluator extends EventEmitter<Events> {
         const evaluation = engine.evaluate(rule.name, await this.#observe(rule, containers));
         evaluations.push(evaluation);
         this.emit('evaluation', evaluation, rule);
-        for (const decision of evaluation.decisions) await this.#carryOut(rule, decision);
+        for (const decision of evaluation.decisions) this.#launch(rule, decision);
       } catch (error) {
         this.#deps.logger.error({ err: error, rule: rule.name }, 'evaluation failed');
       }
@@ -116,9 +125,20 @@ export class Evaluator extends EventEmitter<Events> {
     }
   }
 
-  async #carryOut(rule: Rule, decision: Evaluation['decisions'][number]): Promise<void> {
-    const record = await remediate(rule, decision, this.#deps);
-    if (decision.verdict === 'act') this.#deps.engine.actionFinished(rule.name, decision.key);
+  #launch(rule: Rule, decision: Decision): void {
+    const action: Promise<void> = this.#carryOut(rule, decision)
+      .catch((error: unknown) => this.#deps.logger.error({ err: error, rule: rule.name }, 'action failed'))
+      .finally(() => this.#actionsRunning.delete(action));
+    this.#actionsRunning.add(action);
+  }
+
+  async #carryOut(rule: Rule, decision: Decision): Promise<void> {
+    let record: ActionRecord;
+    try {
+      record = await remediate(rule, decision, { ...this.#deps, busy: this.#busy });
+    } finally {
+      if (decision.verdict === 'act') this.#deps.engine.actionFinished(rule.name, decision.key);
+    }
     this.actions.unshift(record);
     this.actions.splice(this.#deps.keepActions ?? 50);
     logAction(this.#deps.logger, record);

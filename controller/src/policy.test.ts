@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from './duration.js';
 import { loadPolicy, parsePolicy } from './policy.js';
@@ -43,12 +44,26 @@ describe('parseDuration', () => {
 });
 
 describe('loadPolicy', () => {
+  const root = join(import.meta.dirname, '../..');
+
   it('loads the default policy of the repository', () => {
-    const policy = loadPolicy(join(import.meta.dirname, '../../config/policy.yaml'));
+    const policy = loadPolicy(join(root, 'config/policy.yaml'));
     expect(policy.rules.map((r) => [r.name, r.kind, r.threshold, r.for.ms, r.target])).toEqual([
-      ['service-b-error-ratio', 'query', 0.5, 20_000, 'service-b'],
+      ['service-b-replica-bad', 'query', 0.5, 10_000, 'service-b'],
       ['unhealthy-container', 'docker_health', 0, 30_000, '*'],
     ]);
+  });
+
+  it("has its service-b rule's expression tested by promtool, verbatim", () => {
+    const rule = loadPolicy(join(root, 'config/policy.yaml')).rules[0]!;
+    type ExprTest = { expr?: string; '<<'?: { expr?: string } };
+    const tests = load(readFileSync(join(root, 'prometheus/tests/policy.test.yml'), 'utf8')) as {
+      tests: { promql_expr_test: ExprTest[] }[];
+    };
+    // js-yaml leaves YAML merge keys (<<: *anchor) unresolved; promtool resolves them.
+    const exprs = tests.tests.flatMap((t) => t.promql_expr_test.map((e) => e.expr ?? e['<<']?.expr));
+    expect(exprs.length).toBeGreaterThan(5);
+    for (const expr of exprs) expect([rule.expr, `${rule.expr} > ${rule.threshold}`]).toContain(expr);
   });
 
   it('fills defaults: kind query, cooldown 60s, max 3, window 10m', () => {

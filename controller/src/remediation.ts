@@ -1,9 +1,27 @@
 import type { Logger } from '@meshlab/common';
-import type { DockerTargets, ManagedContainer } from './docker-targets.js';
+import type { DockerTargets, ManagedContainer, RestartResult } from './docker-targets.js';
 import type { Rule } from './policy.js';
 import type { Decision } from './rule-types.js';
 
-export type ActionOutcome = 'restarted' | 'logged' | 'dry_run' | 'failed' | 'suppressed';
+export type ActionOutcome = 'restarted' | 'logged' | 'dry_run' | 'failed' | 'suppressed' | 'skipped';
+
+/** When each step of an action happened (ISO-8601); container steps only for a restart that got that far. */
+export interface ActionPhases {
+  /** The condition started to hold. */
+  pending: string;
+  /** The engine decided (the condition had held for `for`). */
+  firing: string;
+  /** The restart was asked of Docker. */
+  begun: string;
+  /** The old process ended (of the last container restarted). */
+  stopped?: string;
+  /** The new process started. */
+  started?: string;
+  /** Its first healthcheck passed. */
+  healthy?: string;
+  /** The action was over. */
+  finished: string;
+}
 
 /** One decision carried out (or not), as /status shows it and the log line says it. */
 export interface ActionRecord {
@@ -19,10 +37,19 @@ export interface ActionRecord {
   outcome: ActionOutcome;
   why: string;
   durationMs: number;
+  phases: ActionPhases;
   error?: string;
 }
 
+export interface RemediationDeps {
+  docker: DockerTargets;
+  now: () => number;
+  /** Ids of containers an action is restarting right now: a second action on one of them is skipped. */
+  busy: Set<string>;
+}
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const iso = (ms: number) => new Date(ms).toISOString();
 
 async function containersFor(
   rule: Rule,
@@ -40,15 +67,42 @@ function noContainer(rule: Rule, decision: Decision): string {
   return `no running container of ${rule.target === '*' ? 'any service' : `service ${rule.target}`}${instance} labelled meshlab.remediate=true in the own project`;
 }
 
+function containerPhases(result: RestartResult | undefined): Partial<ActionPhases> {
+  if (!result) return {};
+  const { stoppedAt, startedAt, healthyAt } = result;
+  return {
+    ...(stoppedAt === undefined ? {} : { stopped: stoppedAt }),
+    started: startedAt,
+    ...(healthyAt === undefined ? {} : { healthy: healthyAt }),
+  };
+}
+
+/** Restarts each container in turn, waiting for each; the others' restarts go on when one fails. */
+async function restartAll(containers: ManagedContainer[], deps: RemediationDeps) {
+  const errors: string[] = [];
+  let last: RestartResult | undefined;
+  for (const c of containers) {
+    deps.busy.add(c.id);
+    try {
+      last = await deps.docker.restart(c.id);
+    } catch (error) {
+      errors.push(message(error));
+    } finally {
+      deps.busy.delete(c.id);
+    }
+  }
+  return { errors, last };
+}
+
 /** Carries out one decision: restart (each matching container in turn, waiting for each), log, or report. */
 export async function remediate(
   rule: Rule,
   decision: Decision,
-  deps: { docker: DockerTargets; now: () => number },
+  deps: RemediationDeps,
 ): Promise<ActionRecord> {
   const started = deps.now();
-  const record: ActionRecord = {
-    at: new Date(started).toISOString(),
+  const record: Omit<ActionRecord, 'durationMs' | 'phases'> = {
+    at: iso(started),
     rule: rule.name,
     target: rule.target,
     key: decision.key,
@@ -57,13 +111,17 @@ export async function remediate(
     action: rule.action,
     outcome: 'failed',
     why: decision.why,
-    durationMs: 0,
   };
-  const finish = (fields: Partial<ActionRecord>) => ({
-    ...record,
-    ...fields,
-    durationMs: deps.now() - started,
-  });
+  const finish = (fields: Partial<ActionRecord>, restart?: RestartResult): ActionRecord => {
+    const finished = deps.now();
+    const phases = { pending: iso(decision.pendingSince), firing: iso(decision.at), begun: iso(started) };
+    return {
+      ...record,
+      ...fields,
+      durationMs: finished - started,
+      phases: { ...phases, ...containerPhases(restart), finished: iso(finished) },
+    };
+  };
   if (decision.verdict === 'suppressed') return finish({ outcome: 'suppressed' });
   if (rule.action === 'log' && decision.verdict === 'act') return finish({ outcome: 'logged' });
   let containers: ManagedContainer[];
@@ -75,16 +133,18 @@ export async function remediate(
   const container = containers.map((c) => c.name).join(',') || null;
   if (decision.verdict === 'dry_run') return finish({ outcome: 'dry_run', container });
   if (containers.length === 0) return finish({ outcome: 'failed', error: noContainer(rule, decision) });
-  const errors: string[] = [];
-  for (const c of containers) {
-    await deps.docker.restart(c.id).catch((error: unknown) => errors.push(message(error)));
+  const free = containers.filter((c) => !deps.busy.has(c.id));
+  if (free.length === 0) {
+    return finish({ outcome: 'skipped', container, error: `${container}: another action is restarting it` });
   }
-  if (errors.length) return finish({ outcome: 'failed', container, error: errors.join('; ') });
-  return finish({ outcome: 'restarted', container });
+  const { errors, last } = await restartAll(free, deps);
+  const names = free.map((c) => c.name).join(',');
+  if (errors.length) return finish({ outcome: 'failed', container: names, error: errors.join('; ') }, last);
+  return finish({ outcome: 'restarted', container: names }, last);
 }
 
-/** Each action is one JSON line with the rule, target, container, value and why. */
+/** Each action is one JSON line with the rule, target, container, value, why and phases. */
 export function logAction(logger: Logger, record: ActionRecord): void {
-  const level = record.outcome === 'failed' || record.outcome === 'suppressed' ? 'warn' : 'info';
+  const level = ['failed', 'suppressed', 'skipped'].includes(record.outcome) ? 'warn' : 'info';
   logger[level]({ ...record }, `remediation ${record.outcome}`);
 }

@@ -28,11 +28,16 @@ function engine(rules: Rule[] = [errorRatio], dryRun = false): RuleEngine {
   return new RuleEngine(rules, { now: () => Date.now(), dryRun });
 }
 
-/** Evaluates every 5 s for `ms`, collecting the decisions. */
-function run(e: RuleEngine, observation: Observation, ms: number, name = 'error-ratio') {
+/**
+ * Evaluates every 5 s for `ms`, collecting the decisions. Each action ends at once (a restart that takes
+ * no time) unless `acting` keeps them running.
+ */
+function run(e: RuleEngine, observation: Observation, ms: number, name = 'error-ratio', acting = false) {
   const decisions = [];
   for (let t = 0; t < ms; t += 5_000) {
-    decisions.push(...e.evaluate(name, observation).decisions);
+    const made = e.evaluate(name, observation).decisions;
+    if (!acting) for (const d of made) if (d.verdict === 'act') e.actionFinished(name, d.key);
+    decisions.push(...made);
     vi.advanceTimersByTime(5_000);
   }
   return decisions;
@@ -67,7 +72,11 @@ describe('RuleEngine', () => {
       }),
     ]);
     expect(evaluation.decisions[0]!.why).toMatch(/value 0.900 above 0.5 for 20s/);
-    expect(e.snapshot()[0]).toMatchObject({ state: 'firing', actionsInWindow: 1, lastValue: 0.9 });
+    expect(evaluation.decisions[0]).toMatchObject({
+      pendingSince: Date.parse('2030-01-01T00:00:00Z'),
+      at: Date.parse('2030-01-01T00:00:20Z'),
+    });
+    expect(e.snapshot()[0]).toMatchObject({ state: 'acting', actionsInWindow: 1, lastValue: 0.9 });
   });
 
   it('starts `for` again when the condition stops holding in between', () => {
@@ -89,7 +98,7 @@ describe('RuleEngine', () => {
 
   it('counts the cooldown from the end of the action', () => {
     const e = engine([{ ...errorRatio, max: 10 }]);
-    expect(run(e, samples(['abc', 0.9]), 25_000)).toHaveLength(1);
+    expect(run(e, samples(['abc', 0.9]), 25_000, 'error-ratio', true)).toHaveLength(1);
     vi.advanceTimersByTime(30_000);
     e.actionFinished('error-ratio', 'abc');
     expect(run(e, samples(['abc', 0.9]), 55_000)).toEqual([]);
@@ -127,7 +136,7 @@ describe('RuleEngine', () => {
     const targets = e.snapshot()[0]!.targets;
     expect(targets.map((t) => [t.key, t.state])).toEqual([
       ['good1', 'ok'],
-      ['bad22', 'firing'],
+      ['bad22', 'cooling_down'],
       ['good2', 'ok'],
     ]);
   });
@@ -155,9 +164,74 @@ describe('RuleEngine', () => {
     expect(evaluation).toMatchObject({ result: 'error', message: 'connect ECONNREFUSED', decisions: [] });
     expect(run(e, { kind: 'error', message: 'down' }, 60_000)).toEqual([]);
     expect(e.snapshot()[0]).toMatchObject({
-      state: 'ok',
+      state: 'pending',
+      lastValue: null,
       lastEvaluation: { result: 'error', message: 'down' },
+      consecutiveErrors: 13,
+      lastError: { at: Date.parse('2030-01-01T00:01:10Z'), message: 'down' },
     });
+  });
+
+  it('stays pending through one failed Prometheus query', () => {
+    const e = engine();
+    expect(run(e, samples(['abc', 0.9]), 10_000)).toEqual([]);
+    const failed = e.evaluate('error-ratio', { kind: 'error', message: 'timeout' });
+    expect(failed).toMatchObject({ result: 'error', decisions: [] });
+    expect(e.snapshot()[0]!.targets).toEqual([
+      { key: 'abc', state: 'pending', value: 0.9, since: Date.parse('2030-01-01T00:00:00Z') },
+    ]);
+    vi.advanceTimersByTime(5_000);
+    expect(run(e, samples(['abc', 0.9]), 5_000)).toEqual([]);
+    const fired = run(e, samples(['abc', 0.9]), 5_000);
+    expect(fired).toEqual([expect.objectContaining({ key: 'abc', verdict: 'act' })]);
+    expect(fired[0]!.why).toMatch(/for 20s/);
+    expect(e.snapshot()[0]).toMatchObject({ consecutiveErrors: 0, lastError: { message: 'timeout' } });
+  });
+
+  // The default policy's value per replica: max(gateway ejected 0/1, gateway-observed failure ratio),
+  // where PromQL's max ignores a NaN ratio (no attempts while ejected).
+  const replica = (ejected: 0 | 1, failureRatio: number) =>
+    samples(['b1', Number.isNaN(failureRatio) ? ejected : Math.max(ejected, failureRatio)]);
+
+  it('does not fire for an ejection that ends in success', () => {
+    const e = engine([{ ...errorRatio, for: { text: '10s', ms: 10_000 } }]);
+    expect(run(e, replica(1, 0.3), 5_000)).toEqual([]);
+    expect(e.snapshot()[0]!.state).toBe('pending');
+    expect(run(e, replica(0, 0.1), 5_000)).toEqual([]);
+    expect(run(e, replica(0, 0), 120_000)).toEqual([]);
+    expect(e.snapshot()[0]).toMatchObject({ state: 'ok', actionsInWindow: 0 });
+  });
+
+  it('fires for a replica that stays ejected', () => {
+    const e = engine([{ ...errorRatio, for: { text: '10s', ms: 10_000 } }]);
+    // Ejected, back for a moment between two ejections (failing again), ejected again.
+    expect(run(e, replica(1, Number.NaN), 5_000)).toEqual([]);
+    expect(run(e, replica(0, 1), 5_000)).toEqual([]);
+    const fired = run(e, replica(1, Number.NaN), 5_000);
+    expect(fired).toEqual([expect.objectContaining({ key: 'b1', value: 1, verdict: 'act' })]);
+    expect(fired[0]!.why).toMatch(/value 1 above 0.5 for 10s \(for: 10s\)/);
+  });
+
+  it('never evaluates stale while a restart runs', () => {
+    const e = engine([
+      { ...errorRatio, for: { text: '10s', ms: 10_000 }, cooldown: { text: '0s', ms: 0 }, max: 10 },
+    ]);
+    const bad = samples(['b1', 1], ['b2', 0.9]);
+    const first = run(e, bad, 15_000, 'error-ratio', true);
+    expect(first.map((d) => d.key)).toEqual(['b1', 'b2']);
+    // The restarts take 30 s; meanwhile the query still shows the old incarnations as bad.
+    const during = run(e, bad, 30_000, 'error-ratio', true);
+    expect(during).toEqual([]);
+    const snapshot = e.snapshot()[0]!;
+    expect(snapshot.targets.map((t) => [t.key, t.state, t.value])).toEqual([
+      ['b1', 'acting', 1],
+      ['b2', 'acting', 0.9],
+    ]);
+    expect(snapshot.lastEvaluation).toEqual({ at: Date.now() - 5_000, result: 'firing' });
+    e.actionFinished('error-ratio', 'b1');
+    // b1's `for` starts over from its first evaluation after the restart; b2 still waits for its restart.
+    expect(run(e, bad, 10_000, 'error-ratio', true)).toEqual([]);
+    expect(run(e, bad, 5_000, 'error-ratio', true).map((d) => d.key)).toEqual(['b1']);
   });
 
   it('in dry run decides and reports dry_run, with cooldown and cap as if it acted', () => {

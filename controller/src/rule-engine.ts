@@ -1,45 +1,18 @@
 import { describeBreach, describeSuppression } from './decision-text.js';
 import type { Rule } from './policy.js';
-import type {
-  Decision,
-  Evaluation,
-  Observation,
-  RuleSnapshot,
-  Sample,
-  TargetStateName,
-} from './rule-types.js';
-
-interface TargetTrack {
-  key: string;
-  instanceId?: string;
-  state: TargetStateName;
-  since: number;
-  value: number | null;
-  held: boolean;
-  breachSince?: number;
-  cooldownUntil?: number;
-  suppressedReported: boolean;
-}
-
-interface RuleTrack {
-  rule: Rule;
-  targets: Map<string, TargetTrack>;
-  /** When each action (or dry-run decision) of the rule happened, oldest first. */
-  actions: number[];
-  lastEvaluation: RuleSnapshot['lastEvaluation'];
-  lastValue: number | null;
-}
+import { newRuleTrack, slideWindow, snapshotOf, type RuleTrack } from './rule-track.js';
+import type { Decision, Evaluation, Observation, RuleSnapshot, Sample } from './rule-types.js';
+import { clearBreach, isCooling, newTarget, setState, type TargetTrack } from './target-track.js';
 
 export interface RuleEngineOptions {
   now: () => number;
   dryRun: boolean;
 }
 
-const statePriority: TargetStateName[] = ['suppressed', 'firing', 'pending', 'cooling_down', 'ok'];
-
 /**
  * The decision logic, pure apart from the injected clock: per rule and per target it tracks how long the
- * condition has held (`for`), the cooldown after an action and the cap of actions per window.
+ * condition has held (`for`), the cooldown after an action and the cap of actions per window. A decision
+ * to act puts its target in `acting` until actionFinished: no sample of that target is judged meanwhile.
  */
 export class RuleEngine {
   readonly #tracks = new Map<string, RuleTrack>();
@@ -49,15 +22,7 @@ export class RuleEngine {
   constructor(rules: readonly Rule[], options: RuleEngineOptions) {
     this.#now = options.now;
     this.#dryRun = options.dryRun;
-    for (const rule of rules) {
-      this.#tracks.set(rule.name, {
-        rule,
-        targets: new Map(),
-        actions: [],
-        lastEvaluation: null,
-        lastValue: null,
-      });
-    }
+    for (const rule of rules) this.#tracks.set(rule.name, newRuleTrack(rule));
   }
 
   get rules(): Rule[] {
@@ -67,7 +32,9 @@ export class RuleEngine {
   evaluate(ruleName: string, observation: Observation): Evaluation {
     const track = this.#track(ruleName);
     const now = this.#now();
-    this.#slideWindow(track, now);
+    slideWindow(track, now);
+    if (observation.kind === 'error') return this.#failed(track, observation.message, now);
+    track.consecutiveErrors = 0;
     const samples =
       observation.kind === 'samples' ? observation.samples.filter((s) => !Number.isNaN(s.value)) : [];
     const seen = new Set<string>();
@@ -80,42 +47,31 @@ export class RuleEngine {
     for (const target of track.targets.values()) {
       if (!seen.has(target.key)) this.#absent(track, target, now);
     }
-    const firing = [...track.targets.values()].some((t) => t.held);
+    const firing = this.#firing(track);
     const value = samples.length ? Math.max(...samples.map((s) => s.value)) : null;
-    const result =
-      observation.kind === 'error' ? 'error' : samples.length === 0 ? 'no_data' : firing ? 'firing' : 'ok';
-    const message = observation.kind === 'error' ? observation.message : undefined;
+    const result = samples.length === 0 ? 'no_data' : firing ? 'firing' : 'ok';
     track.lastValue = value;
-    track.lastEvaluation = { at: now, result, ...(message === undefined ? {} : { message }) };
-    return { rule: ruleName, at: now, result, value, firing, decisions, ...(message ? { message } : {}) };
+    track.lastEvaluation = { at: now, result };
+    return { rule: ruleName, at: now, result, value, firing, decisions };
   }
 
-  /** The action ran to its end (container running again): the cooldown counts from now. */
+  /** The action ended (the container runs and is healthy again, or it failed): cooldown and `for` count from now. */
   actionFinished(ruleName: string, key: string): void {
     const track = this.#track(ruleName);
     const target = track.targets.get(key);
-    if (target) target.cooldownUntil = this.#now() + track.rule.cooldown.ms;
+    if (!target) return;
+    const now = this.#now();
+    target.acting = false;
+    target.cooldownUntil = now + track.rule.cooldown.ms;
+    clearBreach(target);
+    setState(target, isCooling(target, now) ? 'cooling_down' : 'ok', now);
   }
 
   snapshot(): RuleSnapshot[] {
     const now = this.#now();
     return [...this.#tracks.values()].map((track) => {
-      this.#slideWindow(track, now);
-      const targets = [...track.targets.values()].map(({ key, state, value, since }) => ({
-        key,
-        state,
-        value,
-        since,
-      }));
-      const state = statePriority.find((s) => targets.some((t) => t.state === s)) ?? 'ok';
-      return {
-        name: track.rule.name,
-        state,
-        lastValue: track.lastValue,
-        lastEvaluation: track.lastEvaluation,
-        targets,
-        actionsInWindow: track.actions.length,
-      };
+      slideWindow(track, now);
+      return snapshotOf(track);
     });
   }
 
@@ -125,21 +81,24 @@ export class RuleEngine {
     return track;
   }
 
-  #slideWindow(track: RuleTrack, now: number): void {
-    while (track.actions.length && track.actions[0]! <= now - track.rule.window.ms) track.actions.shift();
+  #firing(track: RuleTrack): boolean {
+    return [...track.targets.values()].some((t) => t.held);
+  }
+
+  /** As Prometheus keeps alert state over a failed rule evaluation: every target stays as it was. */
+  #failed(track: RuleTrack, message: string, now: number): Evaluation {
+    track.consecutiveErrors++;
+    track.lastError = { at: now, message };
+    track.lastValue = null;
+    track.lastEvaluation = { at: now, result: 'error', message };
+    const firing = this.#firing(track);
+    return { rule: track.rule.name, at: now, result: 'error', value: null, firing, message, decisions: [] };
   }
 
   #target(track: RuleTrack, sample: Sample, now: number): TargetTrack {
     let target = track.targets.get(sample.key);
     if (!target) {
-      target = {
-        key: sample.key,
-        state: 'ok',
-        since: now,
-        value: null,
-        held: false,
-        suppressedReported: false,
-      };
+      target = newTarget(sample, now);
       track.targets.set(sample.key, target);
     }
     if (sample.instanceId !== undefined) target.instanceId = sample.instanceId;
@@ -147,28 +106,34 @@ export class RuleEngine {
   }
 
   #absent(track: RuleTrack, target: TargetTrack, now: number): void {
-    const cooling = target.cooldownUntil !== undefined && now < target.cooldownUntil;
-    if (!cooling) {
+    if (target.acting) {
+      target.value = null;
+      return;
+    }
+    if (!isCooling(target, now)) {
       track.targets.delete(target.key);
       return;
     }
-    Object.assign(target, { value: null, held: false, breachSince: undefined, suppressedReported: false });
+    target.value = null;
+    clearBreach(target);
     setState(target, 'cooling_down', now);
   }
 
   #step(track: RuleTrack, target: TargetTrack, sample: Sample, now: number): Decision | undefined {
     const { rule } = track;
     target.value = sample.value;
+    if (target.acting) return undefined;
     const breach =
       rule.comparison === 'above' ? sample.value > rule.threshold : sample.value < rule.threshold;
-    const cooling = target.cooldownUntil !== undefined && now < target.cooldownUntil;
+    const cooling = isCooling(target, now);
     if (!breach) {
-      Object.assign(target, { held: false, breachSince: undefined, suppressedReported: false });
+      clearBreach(target);
       setState(target, cooling ? 'cooling_down' : 'ok', now);
       return undefined;
     }
     target.breachSince ??= now;
-    const heldMs = now - target.breachSince;
+    const pendingSince = target.breachSince;
+    const heldMs = now - pendingSince;
     target.held = heldMs >= rule.for.ms;
     if (!target.held || cooling) {
       setState(target, cooling ? 'cooling_down' : 'pending', now);
@@ -179,33 +144,41 @@ export class RuleEngine {
       if (target.suppressedReported) return undefined;
       target.suppressedReported = true;
       const why = describeSuppression(rule, sample.value, heldMs, track.actions);
-      return this.#decision(rule, target, sample.value, 'suppressed', why);
+      return this.#decision(rule, target, 'suppressed', why, pendingSince, now);
     }
     track.actions.push(now);
     Object.assign(target, {
       cooldownUntil: now + rule.cooldown.ms,
       breachSince: undefined,
       suppressedReported: false,
+      acting: !this.#dryRun,
     });
-    setState(target, 'firing', now);
+    setState(target, this.#dryRun ? 'firing' : 'acting', now);
     const verdict = this.#dryRun ? 'dry_run' : 'act';
-    return this.#decision(rule, target, sample.value, verdict, describeBreach(rule, sample.value, heldMs));
+    const why = describeBreach(rule, sample.value, heldMs);
+    return this.#decision(rule, target, verdict, why, pendingSince, now);
   }
 
   #decision(
     rule: Rule,
     target: TargetTrack,
-    value: number,
     verdict: Decision['verdict'],
     why: string,
+    pendingSince: number,
+    at: number,
   ): Decision {
     const instance = target.instanceId === undefined ? {} : { instanceId: target.instanceId };
-    return { rule: rule.name, key: target.key, ...instance, value, action: rule.action, verdict, why };
+    const value = target.value ?? Number.NaN;
+    return {
+      rule: rule.name,
+      key: target.key,
+      ...instance,
+      value,
+      action: rule.action,
+      verdict,
+      why,
+      pendingSince,
+      at,
+    };
   }
-}
-
-function setState(target: TargetTrack, state: TargetStateName, now: number): void {
-  if (target.state === state) return;
-  target.state = state;
-  target.since = now;
 }

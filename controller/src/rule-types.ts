@@ -1,5 +1,5 @@
 /** States of a rule for one target (a replica, a container or the whole query result). */
-export type TargetStateName = 'ok' | 'pending' | 'firing' | 'cooling_down' | 'suppressed';
+export type TargetStateName = 'ok' | 'pending' | 'firing' | 'acting' | 'cooling_down' | 'suppressed';
 export type EvaluationResult = 'ok' | 'firing' | 'no_data' | 'error';
 
 /** One value of a rule's query (or one container's health), keyed by what it is about. */
@@ -27,6 +27,10 @@ export interface Decision {
   action: 'restart' | 'log';
   verdict: 'act' | 'dry_run' | 'suppressed';
   why: string;
+  /** When the condition started to hold (epoch ms): the target turned pending. */
+  pendingSince: number;
+  /** When the engine decided (epoch ms): the target fired. */
+  at: number;
 }
 
 export interface Evaluation {
@@ -54,6 +58,9 @@ export interface RuleSnapshot {
   state: TargetStateName;
   lastValue: number | null;
   lastEvaluation: { at: number; result: EvaluationResult; message?: string } | null;
+  /** Failed evaluations (Prometheus or Docker errors) in a row; 0 after a successful one. */
+  consecutiveErrors: number;
+  lastError: { at: number; message: string } | null;
   targets: TargetSnapshot[];
   actionsInWindow: number;
 }

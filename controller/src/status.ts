@@ -17,6 +17,9 @@ export interface RuleStatus {
   state: TargetStateName;
   lastValue: number | null;
   lastEvaluation: { at: string; result: EvaluationResult; message?: string } | null;
+  /** Failed evaluations in a row: the targets keep their state meanwhile. */
+  consecutiveErrors: number;
+  lastError: { at: string; message: string } | null;
   targets: { key: string; state: TargetStateName; value: number | null; since: string }[];
   actionsInWindow: number;
 }
@@ -52,6 +55,8 @@ export function buildStatus(evaluator: Evaluator, dryRun: boolean): ControllerSt
       state: snapshot?.state ?? 'ok',
       lastValue: snapshot?.lastValue ?? null,
       lastEvaluation: last ? { ...last, at: iso(last.at) } : null,
+      consecutiveErrors: snapshot?.consecutiveErrors ?? 0,
+      lastError: snapshot?.lastError ? { ...snapshot.lastError, at: iso(snapshot.lastError.at) } : null,
       targets: (snapshot?.targets ?? []).map((t) => ({ ...t, since: iso(t.since) })),
       actionsInWindow: snapshot?.actionsInWindow ?? 0,
     };

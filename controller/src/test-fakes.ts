@@ -27,6 +27,8 @@ export class FakeDocker implements DockerTargets {
   containers: ManagedContainer[] = [];
   readonly restarted: string[] = [];
   failure: Error | undefined;
+  /** While set, a restart waits for it (a slow container start). */
+  hold: Promise<void> | undefined;
   async project(): Promise<string> {
     if (this.failure) throw this.failure;
     return 'meshlab';
@@ -41,8 +43,18 @@ export class FakeDocker implements DockerTargets {
   }
   async restart(id: string): Promise<RestartResult> {
     this.restarted.push(id);
+    const begun = Date.now();
+    const stoppedAt = new Date().toISOString();
+    await this.hold;
     const container = this.containers.find((c) => c.id === id);
-    return { container: container?.name ?? id, durationMs: 1, startedAt: new Date().toISOString() };
+    const startedAt = new Date().toISOString();
+    return {
+      container: container?.name ?? id,
+      durationMs: Date.now() - begun,
+      stoppedAt,
+      startedAt,
+      healthyAt: startedAt,
+    };
   }
 }
 

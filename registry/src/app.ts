@@ -13,9 +13,11 @@ import {
 import type { Express } from 'express';
 import type { ScheduledTask } from 'node-cron';
 import type { Registry } from 'prom-client';
+import { defaultLimits } from './config.js';
 import type { RegistryContext } from './context.js';
 import { HealthChecker } from './health-checker.js';
 import { registerRegistryMetrics } from './metrics.js';
+import { systemLookup, type Lookup } from './own-address.js';
 import { adminRouter } from './routes/admin.js';
 import { discoveryRouter } from './routes/discovery.js';
 import { instancesRouter } from './routes/instances.js';
@@ -25,7 +27,8 @@ import { InstanceStore } from './store.js';
 import { desiredReplicas, knownServices } from './views.js';
 import { DiscoveryWatch } from './watch.js';
 
-export { registryConfigSchema, defaultSchedule, type RegistryConfig } from './config.js';
+export { registryConfigSchema, defaultSchedule, defaultLimits, type RegistryConfig } from './config.js';
+export type { Lookup } from './own-address.js';
 export type { CheckReport, RoundReport } from './health-checker.js';
 export type { InstanceStatus } from './status-machine.js';
 export type { Instance, DiscoveryEndpoint } from './store.js';
@@ -39,11 +42,19 @@ export interface RegistryDeps {
   readiness?: Readiness;
   /** Time for statuses, removal and the index; inject a fake one to test removal. */
   clock?: Clock;
-  /** Guards POST /health-check when set. */
+  /** Guards POST /health-check when set; may also register, heartbeat and deregister anything. */
   adminToken?: string;
+  /** When set, register, heartbeat and deregister need it (or the admin token). */
+  registryToken?: string;
   /** Used for health checks; default: the global (keep-alive) fetch. */
   fetch?: typeof fetch;
+  /** Resolves a registered url's host name to check it is the caller's; default: dns.lookup. */
+  lookup?: Lookup;
+  /** Caps (default: `defaultLimits`); past them 429. */
   maxInstances?: number;
+  maxInstancesPerService?: number;
+  maxWatchers?: number;
+  ownerLeaseMs?: number;
   /** Health checks in flight at once. */
   concurrency?: number;
 }
@@ -73,7 +84,10 @@ export function createApp(deps: RegistryDeps): RegistryApp {
   const store = new InstanceStore({
     clock,
     thresholds: deployment.health,
-    maxInstances: deps.maxInstances ?? 5000,
+    maxInstances: deps.maxInstances ?? defaultLimits.maxInstances,
+    maxInstancesPerService:
+      deps.maxInstancesPerService ?? deps.maxInstances ?? defaultLimits.maxInstancesPerService,
+    ownerLeaseMs: deps.ownerLeaseMs ?? defaultLimits.ownerLeaseMs,
   });
   const checker = new HealthChecker({
     store,
@@ -83,7 +97,7 @@ export function createApp(deps: RegistryDeps): RegistryApp {
     slowMs: deployment.health.slowMs,
     concurrency: deps.concurrency ?? 100,
   });
-  const watch = new DiscoveryWatch(store);
+  const watch = new DiscoveryWatch(store, deps.maxWatchers ?? defaultLimits.maxWatchers);
   const registryMetrics = registerRegistryMetrics({
     registry: metrics,
     store,
@@ -92,7 +106,18 @@ export function createApp(deps: RegistryDeps): RegistryApp {
     desired: (service) => desiredReplicas(deployment, service),
   });
   logEvents(store, checker, logger);
-  const context: RegistryContext = { deployment, store, checker, watch, logger, adminToken: deps.adminToken };
+  // A new incarnation is checked at once, not only at the next scheduled round.
+  store.on('registered', (instance) => void checker.check(instance));
+  const context: RegistryContext = {
+    deployment,
+    store,
+    checker,
+    watch,
+    logger,
+    adminToken: deps.adminToken,
+    tokens: { admin: deps.adminToken, registry: deps.registryToken },
+    lookup: deps.lookup ?? systemLookup,
+  };
   const app = createServiceApp({ logger, metrics, readiness, bodyLimit: '16kb' }, (express) => {
     express.use(instancesRouter(context));
     express.use(servicesRouter(context));
@@ -127,7 +152,10 @@ function readyNow(): Readiness {
 
 function logEvents(store: InstanceStore, checker: HealthChecker, logger: Logger): void {
   store.on('registered', (i, created) =>
-    logger.info({ service: i.name, id: i.id, url: i.url }, created ? 'registered' : 'registration updated'),
+    logger.info(
+      { service: i.name, id: i.id, url: i.url, owner: i.owner },
+      created ? 'registered' : 'registered again (new incarnation)',
+    ),
   );
   store.on('removed', (i, reason) => logger.info({ service: i.name, id: i.id, reason }, 'removed'));
   checker.on('round', (round) =>

@@ -1,5 +1,7 @@
 import type { DeploymentConfig, Logger } from '@meshlab/common';
+import type { Tokens } from './caller.js';
 import type { HealthChecker } from './health-checker.js';
+import type { Lookup } from './own-address.js';
 import type { InstanceStore } from './store.js';
 import type { DiscoveryWatch } from './watch.js';
 
@@ -11,4 +13,6 @@ export interface RegistryContext {
   watch: DiscoveryWatch;
   logger: Logger;
   adminToken: string | undefined;
+  tokens: Tokens;
+  lookup: Lookup;
 }

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listenRegistry, type RunningRegistry } from './app.js';
 import { getJson, postJson, startFakeInstance, testDeployment, type FakeInstance } from './test-support.js';
 
-type Discovery = { index: number; services: Record<string, { id: string; url: string; metadata: object }[]> };
+type Discovery = {
+  index: number;
+  services: Record<string, { id: string; url: string; metadata: object; registeredAt: string }[]>;
+};
 
 describe('GET /discovery', () => {
   let registry: RunningRegistry | undefined;
@@ -33,7 +36,7 @@ describe('GET /discovery', () => {
     expect(status).toBe(200);
     expect(body.services).toEqual({
       catalog: [],
-      'service-b': [{ id: 'b1', url: b1.url, metadata: { zone: 'a' } }],
+      'service-b': [{ id: 'b1', url: b1.url, metadata: { zone: 'a' }, registeredAt: expect.any(String) }],
     });
     expect(headers.get('x-registry-index')).toBe(String(body.index));
   });
@@ -44,7 +47,9 @@ describe('GET /discovery', () => {
     instances.push(fake);
     await postJson(`${url}/services/register`, { name: 'extra', id: 'x1', url: fake.url });
     const { body } = await getJson<Discovery>(`${url}/discovery`);
-    expect(body.services.extra).toEqual([{ id: 'x1', url: fake.url, metadata: {} }]);
+    expect(body.services.extra).toEqual([
+      { id: 'x1', url: fake.url, metadata: {}, registeredAt: expect.any(String) },
+    ]);
   });
 
   it('answers a watch at once when its index is not the current one', async () => {
@@ -88,12 +93,43 @@ describe('GET /discovery', () => {
       return answer;
     });
     await fetch(`${url}/services/service-b/b1/heartbeat`, { method: 'PUT' });
-    await postJson(`${url}/services/register`, { name: 'service-b', id: 'b1', url: b1.url });
+    await registry?.checker.runRound();
+    b1.mode = 'fail';
     await registry?.checker.runRound();
     expect(answered).toBe(false);
     const { status, body } = await watch;
     expect(status).toBe(200);
     expect(body.index).toBe(current.index);
+  });
+
+  it('wakes a watch when an instance registers again, with a renewed registeredAt (a new incarnation)', async () => {
+    const url = await setup();
+    const b1 = await instance('b1');
+    const { body: current } = await getJson<Discovery>(`${url}/discovery`);
+    const before = current.services['service-b']?.[0]?.registeredAt;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const watch = getJson<Discovery>(`${url}/discovery?index=${current.index}&wait=30s`);
+    await postJson(`${url}/services/register`, { name: 'service-b', id: 'b1', url: b1.url });
+    const { body } = await watch;
+    expect(body.index).toBeGreaterThan(current.index);
+    const after = body.services['service-b']?.[0]?.registeredAt;
+    expect(Date.parse(after ?? '')).toBeGreaterThan(Date.parse(before ?? ''));
+  });
+
+  it('refuses a blocking query beyond maxWatchers with 429 too_many_watchers, and still answers plain ones', async () => {
+    registry = await listenRegistry({ deployment: testDeployment(), maxWatchers: 1 });
+    const url = registry.url;
+    const { body: current } = await getJson<Discovery>(`${url}/discovery`);
+    const first = getJson<Discovery>(`${url}/discovery?index=${current.index}&wait=5s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await getJson<{ error: string; max: number }>(
+      `${url}/discovery?index=${current.index}&wait=5s`,
+    );
+    expect(second.status).toBe(429);
+    expect(second.body).toMatchObject({ error: 'too_many_watchers', max: 1 });
+    expect((await getJson(`${url}/discovery`)).status).toBe(200);
+    await registry.stop();
+    expect((await first).status).toBe(200);
   });
 
   it('answers blocked watches when the registry stops', async () => {

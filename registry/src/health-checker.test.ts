@@ -34,6 +34,8 @@ describe('health checks against real instances', () => {
     instances.push(fake);
     const { status } = await postJson(`${registry?.url}/services/register`, { name, id, url: fake.url });
     expect(status).toBe(201);
+    // The check every new registration gets at once.
+    await registry?.checker.settled();
     return fake;
   }
 
@@ -52,8 +54,8 @@ describe('health checks against real instances', () => {
         expect.objectContaining({ service: 'catalog', id: 'c1', status: 'healthy', ok: true }),
       ]),
     );
-    expect(b1.hits).toEqual(['/healthz']);
-    expect(c1.hits).toEqual(['/catalog/health']);
+    expect(b1.hits).toEqual(['/healthz', '/healthz']);
+    expect(c1.hits).toEqual(['/catalog/health', '/catalog/health']);
   });
 
   it('takes a failing instance out of /discovery after unhealthyThreshold failed checks', async () => {
@@ -148,13 +150,33 @@ describe('health checks against real instances', () => {
     expect(report.ms).toBeLessThan(3_000);
   });
 
+  it('checks a newly registered instance at once, before any round', async () => {
+    await setup();
+    const b1 = await instance('b1');
+    expect(b1.hits).toEqual(['/healthz']);
+    expect(registry?.store.get('service-b', 'b1')?.health.lastCheck).toBeDefined();
+  });
+
+  it('takes a new registration that fails its first check and the next round out of /discovery', async () => {
+    await setup();
+    const fake = await startFakeInstance();
+    instances.push(fake);
+    fake.mode = 'fail';
+    await postJson(`${registry?.url}/services/register`, { name: 'service-b', id: 'b1', url: fake.url });
+    await registry?.checker.settled();
+    expect(fake.hits).toHaveLength(1);
+    await round();
+    expect(await statusOf('b1')).toBe('unhealthy');
+  });
+
   it('never overlaps rounds: a second request joins the running round', async () => {
     await setup();
     const b1 = await instance('b1');
     b1.mode = 'slow';
     b1.slowMs = 100;
+    const before = b1.hits.length;
     const [first, second] = await Promise.all([round(), round()]);
     expect(second).toEqual(first);
-    expect(b1.hits).toHaveLength(1);
+    expect(b1.hits).toHaveLength(before + 1);
   });
 });

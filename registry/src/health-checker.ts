@@ -44,6 +44,8 @@ export interface HealthCheckerEvents {
  */
 export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   #current: Promise<RoundReport> | undefined;
+  /** One probe per instance incarnation at a time: a round joins a check already running. */
+  readonly #inFlight = new Map<string, Promise<CheckReport>>();
 
   constructor(private readonly options: HealthCheckerOptions) {
     super();
@@ -61,12 +63,28 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     return this.#current;
   }
 
+  /** Checks one instance now (a new registration), or joins the check of it already running. */
+  check(instance: Instance): Promise<CheckReport> {
+    const key = `${instance.name}\u0000${instance.id}\u0000${instance.generation}`;
+    let running = this.#inFlight.get(key);
+    if (!running) {
+      running = this.#check(instance).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, running);
+    }
+    return running;
+  }
+
+  /** Resolves when every check running now has been applied (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#inFlight.values()]);
+  }
+
   async #round(): Promise<RoundReport> {
     const { store, clock, concurrency } = this.options;
     const startedAt = clock.now();
     const started = performance.now();
     const instances = store.list();
-    const results = await mapWithConcurrency(instances, concurrency, (instance) => this.#check(instance));
+    const results = await mapWithConcurrency(instances, concurrency, (instance) => this.check(instance));
     const removed = store.sweep().map((i) => ({ service: i.name, id: i.id }));
     const report = { startedAt, ms: Math.round(performance.now() - started), results, removed };
     this.emit('round', report);

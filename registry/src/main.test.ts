@@ -47,6 +47,17 @@ describe('node registry/dist/main.js', () => {
     await expectExit1Naming({ PORT: 'abc', MAX_INSTANCES: '0' }, 'PORT', 'MAX_INSTANCES');
   });
 
+  it('exits 1 naming REGISTRY_TOKEN when it equals ADMIN_TOKEN', async () => {
+    await expectExit1Naming({ ADMIN_TOKEN: 'same', REGISTRY_TOKEN: 'same' }, 'REGISTRY_TOKEN', 'ADMIN_TOKEN');
+  });
+
+  it('exits 1 naming MAX_INSTANCES_PER_SERVICE when it exceeds MAX_INSTANCES', async () => {
+    await expectExit1Naming(
+      { MAX_INSTANCES: '10', MAX_INSTANCES_PER_SERVICE: '20' },
+      'MAX_INSTANCES_PER_SERVICE',
+    );
+  });
+
   it('starts with config/deployment.yaml, serves /discovery and exits 0 on SIGTERM', async () => {
     const { child, exited, output } = run({ HEALTH_CHECK_SCHEDULE: '*/1 * * * * *' });
     let port: number | undefined;

@@ -22,13 +22,18 @@ runMain('registry', async () => {
     readiness,
     metrics: createMetricsRegistry(),
     adminToken: config.ADMIN_TOKEN,
+    registryToken: config.REGISTRY_TOKEN,
     maxInstances: config.MAX_INSTANCES,
+    maxInstancesPerService: config.MAX_INSTANCES_PER_SERVICE,
+    maxWatchers: config.MAX_WATCHERS,
+    ownerLeaseMs: config.OWNER_LEASE_MS,
     concurrency: config.HEALTH_CHECK_CONCURRENCY,
   });
   const { server, port } = await listen(registry.app, config.PORT);
   registry.start(config.HEALTH_CHECK_SCHEDULE);
   installGracefulShutdown({ servers: [server], readiness, logger, hooks: [() => registry.stop()] });
   readiness.markReady();
+  if (!config.REGISTRY_TOKEN) logger.warn('REGISTRY_TOKEN is not set: any caller may register instances');
   logger.info(
     { port, schedule: config.HEALTH_CHECK_SCHEDULE, services: Object.keys(deployment.services) },
     'listening',

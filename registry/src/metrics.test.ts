@@ -36,16 +36,28 @@ describe('registry metrics', () => {
     instances.push(up, dead);
     await postJson(`${registry.url}/services/register`, { name: 'service-b', id: 'b1', url: up.url });
     await postJson(`${registry.url}/services/register`, { name: 'service-b', id: 'b2', url: dead.url });
+    await registry.checker.settled();
     await dead.kill();
     await registry.checker.runRound();
     await registry.checker.runRound();
     const text = await scrape();
-    expect(text).toContain('registry_health_checks_total{service="service-b",result="success"} 2');
+    expect(text).toContain('registry_health_checks_total{service="service-b",result="success"} 4');
     expect(text).toContain('registry_health_checks_total{service="service-b",result="unreachable"} 2');
     expect(text).toContain('registry_instances{service="service-b",status="healthy"} 1');
     expect(text).toContain('registry_instances{service="service-b",status="down"} 1');
     expect(text).toContain('registry_ready_replicas{service="service-b"} 1');
-    expect(text).toContain('registry_health_check_duration_seconds_count 4');
+    expect(text).toContain('registry_health_check_duration_seconds_count 6');
     expect(text).toContain('registry_health_round_duration_seconds_count 2');
+  });
+
+  it('drops the check counters of a service that left the registry and deployment.yaml', async () => {
+    registry = await listenRegistry({ deployment: testDeployment() });
+    const up = await startFakeInstance();
+    instances.push(up);
+    await postJson(`${registry.url}/services/register`, { name: 'passing', id: 'p1', url: up.url });
+    await registry.checker.settled();
+    expect(await scrape()).toContain('registry_health_checks_total{service="passing",result="success"} 1');
+    await fetch(`${registry.url}/services/passing/p1`, { method: 'DELETE' });
+    expect(await scrape()).not.toContain('service="passing"');
   });
 });

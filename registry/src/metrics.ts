@@ -106,5 +106,11 @@ export function registerRegistryMetrics(deps: {
     duration.observe(report.ms / 1000);
   });
   checker.on('round', (report) => rounds.observe(report.ms / 1000));
+  // A service gone from the registry (and not in deployment.yaml) leaves no series behind, so
+  // registering ever new names cannot grow this registry's memory.
+  store.on('removed', (instance) => {
+    if (knownServices().includes(instance.name)) return;
+    for (const result of checkResults) checks.remove({ service: instance.name, result });
+  });
   return { roundSkipped: () => skipped.inc() };
 }

@@ -39,7 +39,9 @@ describe('a restarted registry', () => {
     await client.tick();
     expect(client.state).toBe('registered');
     const { body } = await getJson<Discovery>(`${second.url}/discovery`);
-    expect(body.services['service-b']).toEqual([{ id: 'b1', url: fake.url, metadata: { zone: 'a' } }]);
+    expect(body.services['service-b']).toEqual([
+      { id: 'b1', url: fake.url, metadata: { zone: 'a' }, registeredAt: expect.any(String) },
+    ]);
   });
 
   it('gives a client that kept the old index an answer at once', async () => {

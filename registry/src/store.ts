@@ -9,6 +9,9 @@ import {
   type HealthThresholds,
   type InstanceStatus,
 } from './status-machine.js';
+import { NotOwnerError, RegistryFullError } from './store-errors.js';
+
+export { NotOwnerError, RegistryFullError } from './store-errors.js';
 
 export interface Registration {
   name: string;
@@ -20,6 +23,8 @@ export interface Registration {
 }
 
 export interface Instance extends Registration {
+  /** Who registered it (caller.ts): only that owner, or the admin, may change or delete it. */
+  owner: string;
   health: HealthState;
   registeredAt: number;
   lastHeartbeat: number;
@@ -31,6 +36,21 @@ export interface DiscoveryEndpoint {
   id: string;
   url: string;
   metadata: Record<string, string>;
+  /** ISO-8601; renewed by every registration, so a new incarnation of an id is a new endpoint. */
+  registeredAt: string;
+}
+
+/** Who is writing: the owner key of caller.ts, and whether it may override another owner. */
+export interface Claim {
+  owner: string;
+  admin: boolean;
+}
+
+export interface StoreLimits {
+  maxInstances: number;
+  maxInstancesPerService: number;
+  /** An owner silent (no heartbeat or registration) this long loses its claim on the id. */
+  ownerLeaseMs: number;
 }
 
 export interface StoreEvents {
@@ -41,15 +61,7 @@ export interface StoreEvents {
   status: [instance: Instance, from: InstanceStatus];
 }
 
-export class RegistryFullError extends Error {
-  constructor(readonly max: number) {
-    super(`registry is full: at most ${max} instances`);
-  }
-}
-
 const key = (name: string, id: string) => `${name}\u0000${id}`;
-const sameMetadata = (a: Record<string, string>, b: Record<string, string>) =>
-  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 /**
  * The registered instances and their health, with a Consul-style index that grows only when the
@@ -57,11 +69,10 @@ const sameMetadata = (a: Record<string, string>, b: Record<string, string>) =>
  */
 export class InstanceStore extends EventEmitter<StoreEvents> {
   readonly #instances = new Map<string, Instance>();
+  readonly #perService = new Map<string, number>();
   #index: number;
 
-  constructor(
-    private readonly options: { clock: Clock; thresholds: HealthThresholds; maxInstances: number },
-  ) {
+  constructor(private readonly options: { clock: Clock; thresholds: HealthThresholds } & StoreLimits) {
     super();
     // Starting at the wall-clock time means an index a client kept from before a restart never matches.
     this.#index = Math.max(1, Math.floor(options.clock.now()));
@@ -82,47 +93,69 @@ export class InstanceStore extends EventEmitter<StoreEvents> {
     return [...this.#instances.values()];
   }
 
+  /** The instances registered for one service. */
+  countOf(name: string): number {
+    return this.#perService.get(name) ?? 0;
+  }
+
   /**
-   * Adds or updates an instance. Re-registering with the same url and healthPath keeps its health
-   * (idempotent); a changed url or healthPath starts it afresh as healthy.
+   * Adds an instance, or starts a new incarnation of an existing id (health and failure counts
+   * reset, registeredAt renewed) when its owner, the admin, or anyone after the owner's lease ran
+   * out registers it again. Throws NotOwnerError or RegistryFullError.
    */
-  register(registration: Registration): { instance: Instance; created: boolean } {
+  register(registration: Registration, claim: Claim): { instance: Instance; created: boolean } {
     const now = this.options.clock.now();
     const existing = this.get(registration.name, registration.id);
-    if (!existing && this.#instances.size >= this.options.maxInstances) {
-      throw new RegistryFullError(this.options.maxInstances);
-    }
-    const moved =
-      existing !== undefined &&
-      (existing.url !== registration.url || existing.healthPath !== registration.healthPath);
+    if (existing) this.#assertMayWrite(existing, claim, now);
+    else this.#assertRoom(registration.name);
     const instance: Instance = {
       ...registration,
       metadata: { ...registration.metadata },
-      health: existing && !moved ? existing.health : initialHealth(),
-      registeredAt: existing?.registeredAt ?? now,
+      owner: claim.admin && existing ? existing.owner : claim.owner,
+      health: initialHealth(),
+      registeredAt: now,
       lastHeartbeat: now,
-      generation: (existing?.generation ?? 0) + (moved ? 1 : 0),
+      generation: existing ? existing.generation + 1 : 0,
     };
     this.#instances.set(key(instance.name, instance.id), instance);
-    const visibleBefore = existing?.health.status === 'healthy';
-    const visibleAfter = instance.health.status === 'healthy';
-    const endpointChanged =
-      visibleBefore && visibleAfter && (moved || !sameMetadata(existing.metadata, instance.metadata));
-    if (visibleBefore !== visibleAfter || endpointChanged) this.#bump();
+    if (!existing) this.#perService.set(instance.name, this.countOf(instance.name) + 1);
+    // A new incarnation is a new endpoint (registeredAt changed), so the view always changes.
+    this.#bump();
     this.emit('registered', instance, existing === undefined);
     return { instance, created: existing === undefined };
   }
 
-  heartbeat(name: string, id: string): Instance | undefined {
+  /** Renews the owner's lease; undefined when unknown, NotOwnerError for another caller. */
+  heartbeat(name: string, id: string, claim: Claim): Instance | undefined {
     const instance = this.get(name, id);
-    if (instance) instance.lastHeartbeat = this.options.clock.now();
+    if (!instance) return undefined;
+    const now = this.options.clock.now();
+    this.#assertMayWrite(instance, claim, now, false);
+    instance.lastHeartbeat = now;
     return instance;
   }
 
-  deregister(name: string, id: string): Instance | undefined {
+  /** Removes an instance; undefined when unknown, NotOwnerError for another caller. */
+  deregister(name: string, id: string, claim: Claim): Instance | undefined {
     const instance = this.get(name, id);
-    if (instance) this.#remove(instance, 'deregistered');
+    if (!instance) return undefined;
+    this.#assertMayWrite(instance, claim, this.options.clock.now(), false);
+    this.#remove(instance, 'deregistered');
     return instance;
+  }
+
+  #assertMayWrite(instance: Instance, claim: Claim, now: number, leaseMayLapse = true): void {
+    if (claim.admin || instance.owner === claim.owner) return;
+    // A new claim on an id its owner stopped renewing, like a Kubernetes Lease past its duration.
+    if (leaseMayLapse && now - instance.lastHeartbeat > this.options.ownerLeaseMs) return;
+    throw new NotOwnerError(instance);
+  }
+
+  #assertRoom(name: string): void {
+    const { maxInstances, maxInstancesPerService } = this.options;
+    if (this.#instances.size >= maxInstances) throw new RegistryFullError('total', maxInstances, name);
+    if (this.countOf(name) >= maxInstancesPerService)
+      throw new RegistryFullError('service', maxInstancesPerService, name);
   }
 
   /** Applies a check result, unless the instance was removed or moved since the check began. */
@@ -160,20 +193,29 @@ export class InstanceStore extends EventEmitter<StoreEvents> {
 
   /** Healthy endpoints per service, each of `services` present (possibly empty). */
   discovery(services: Iterable<string>): Record<string, DiscoveryEndpoint[]> {
-    const view: Record<string, DiscoveryEndpoint[]> = {};
-    for (const name of services) view[name] = [];
+    // A Map, so that names like "constructor" are ordinary keys.
+    const view = new Map<string, DiscoveryEndpoint[]>();
+    for (const name of services) view.set(name, []);
     for (const instance of this.#instances.values()) {
       if (instance.health.status !== 'healthy') continue;
-      const endpoint = { id: instance.id, url: instance.url, metadata: { ...instance.metadata } };
-      (view[instance.name] ??= []).push(endpoint);
+      const endpoints = view.get(instance.name) ?? [];
+      endpoints.push({
+        id: instance.id,
+        url: instance.url,
+        metadata: { ...instance.metadata },
+        registeredAt: new Date(instance.registeredAt).toISOString(),
+      });
+      view.set(instance.name, endpoints);
     }
-    for (const endpoints of Object.values(view))
-      endpoints.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return view;
+    for (const endpoints of view.values()) endpoints.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return Object.fromEntries(view);
   }
 
   #remove(instance: Instance, reason: 'deregistered' | 'down_too_long'): void {
     this.#instances.delete(key(instance.name, instance.id));
+    const left = this.countOf(instance.name) - 1;
+    if (left > 0) this.#perService.set(instance.name, left);
+    else this.#perService.delete(instance.name);
     if (instance.health.status === 'healthy') this.#bump();
     this.emit('removed', instance, reason);
   }

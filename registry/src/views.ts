@@ -55,26 +55,31 @@ export function knownServices(deployment: DeploymentConfig, store: InstanceStore
   return [...names].sort();
 }
 
-export function desiredReplicas(deployment: DeploymentConfig, service: string): number {
-  return deployment.services[service]?.replicas ?? 0;
+/** deployment.yaml's entry for a service; own keys only, so "constructor" is just an unknown name. */
+export function serviceConfig(
+  deployment: DeploymentConfig,
+  service: string,
+): DeploymentConfig['services'][string] | undefined {
+  return Object.hasOwn(deployment.services, service) ? deployment.services[service] : undefined;
 }
 
-export function serviceViews(
-  deployment: DeploymentConfig,
-  store: InstanceStore,
-): Record<string, ServiceView> {
-  const views: Record<string, ServiceView> = {};
+export function desiredReplicas(deployment: DeploymentConfig, service: string): number {
+  return serviceConfig(deployment, service)?.replicas ?? 0;
+}
+
+export function serviceViews(deployment: DeploymentConfig, store: InstanceStore): Map<string, ServiceView> {
+  const views = new Map<string, ServiceView>();
   for (const name of knownServices(deployment, store)) {
     const desired = desiredReplicas(deployment, name);
-    views[name] = { desired, ready: 0, replicas: `0/${desired}`, instances: [] };
+    views.set(name, { desired, ready: 0, replicas: `0/${desired}`, instances: [] });
   }
   for (const instance of store.list()) {
-    const view = views[instance.name];
+    const view = views.get(instance.name);
     if (!view) continue;
     view.instances.push(instanceView(instance));
     if (instance.health.status === 'healthy') view.ready += 1;
   }
-  for (const view of Object.values(views)) {
+  for (const view of views.values()) {
     view.replicas = `${view.ready}/${view.desired}`;
     view.instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }

@@ -12,6 +12,7 @@ export const serviceBConfigSchema = z.object({
   INSTANCE_ID: envSchema.optionalString(),
   ADVERTISE_URL: envSchema.url(),
   ADMIN_TOKEN: envSchema.optionalString(),
+  REGISTRY_TOKEN: envSchema.optionalString(),
   HEARTBEAT_MS: envSchema.int(5000, 100, 300_000),
   LOG_LEVEL: envSchema.logLevel(),
 });

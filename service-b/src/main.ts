@@ -38,6 +38,7 @@ runMain('service-b', async () => {
     id: instanceId,
     port,
     advertiseUrl: config.ADVERTISE_URL,
+    registryToken: config.REGISTRY_TOKEN,
     healthPath: '/healthz',
     logger,
     heartbeatMs: config.HEARTBEAT_MS,

@@ -22,6 +22,7 @@ export const shopConfigSchema = z
     REGISTRY_URL: envSchema.url(),
     INSTANCE_ID: envSchema.optionalString(),
     ADVERTISE_URL: envSchema.url(),
+    REGISTRY_TOKEN: envSchema.optionalString(),
     LOG_LEVEL: envSchema.logLevel(),
     UPSTREAM_TIMEOUT_MS: envSchema.int(3000, 1, 60_000),
     HEARTBEAT_MS: envSchema.int(5000, 100, 600_000),

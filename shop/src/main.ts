@@ -34,6 +34,7 @@ runMain('shop', async () => {
     id: instanceId,
     port,
     advertiseUrl: config.ADVERTISE_URL,
+    registryToken: config.REGISTRY_TOKEN,
     healthPath: `/${service}/health`,
     metadata: { service },
     logger,

@@ -1,8 +1,9 @@
-import { validate } from '@meshlab/common';
+import { HttpError, validate } from '@meshlab/common';
 import { Router } from 'express';
 import type { RegistryContext } from '../context.js';
 import { discoveryQuery, maxWaitMs } from '../payloads.js';
 import { knownServices } from '../views.js';
+import { TooManyWatchersError } from '../watch.js';
 
 /**
  * GET /discovery: healthy endpoints per service. With `?index=N` it is a blocking query: it
@@ -16,7 +17,17 @@ export function discoveryRouter({ deployment, store, watch }: RegistryContext): 
     if (query.index !== undefined) {
       const closed = new AbortController();
       res.once('close', () => closed.abort());
-      await watch.wait(query.index, query.wait ?? maxWaitMs, closed.signal);
+      await watch.wait(query.index, query.wait ?? maxWaitMs, closed.signal).catch((error: unknown) => {
+        if (!(error instanceof TooManyWatchersError)) throw error;
+        throw new HttpError(
+          429,
+          'too_many_watchers',
+          `GET /discovery?index=${query.index}: ${error.message}`,
+          {
+            details: { max: error.max },
+          },
+        );
+      });
       if (res.destroyed) return;
     }
     res

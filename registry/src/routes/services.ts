@@ -9,12 +9,12 @@ export function servicesRouter({ deployment, store }: RegistryContext): Router {
   const router = Router();
 
   router.get('/services', (_req, res) => {
-    res.json({ services: serviceViews(deployment, store) });
+    res.json({ services: Object.fromEntries(serviceViews(deployment, store)) });
   });
 
   router.get('/services/:name', (req, res) => {
     const { name } = validate(serviceParams, req.params, 'params');
-    const view = serviceViews(deployment, store)[name];
+    const view = serviceViews(deployment, store).get(name);
     if (!view) {
       throw new NotFoundError(
         `GET /services/${name}: service ${name} is neither in deployment.yaml nor registered`,

@@ -35,6 +35,7 @@ export const extraMetrics = [
   'gateway_retry_budget_exhausted_total',
   'gateway_endpoint_ejected',
   'gateway_ejections_total',
+  'controller_rule_consecutive_errors',
 ] as const;
 
 /** Series Prometheus makes itself. */

@@ -51,6 +51,7 @@ describe('prometheus rules', () => {
       'MeshHighErrorRatio',
       'MeshHighP99Latency',
       'MeshInstanceDown',
+      'MeshReplicaEjected',
       'ServiceBReplicaHighErrorRatio',
     ]);
     for (const { rule } of alerts) {

@@ -10,6 +10,7 @@ export interface ReplicaContainer {
   startedAt: string;
   restartCount: number;
   running: boolean;
+  oomKilled?: boolean;
 }
 
 /** Containers of the test project for one compose service, ordered by replica number. */
@@ -50,6 +51,7 @@ export async function allProjectContainers(): Promise<ReplicaContainer[]> {
         startedAt: info.State.StartedAt,
         restartCount: info.RestartCount,
         running: info.State.Running,
+        oomKilled: info.State.OOMKilled,
       };
     }),
   );

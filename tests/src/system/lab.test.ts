@@ -6,6 +6,7 @@ import { interServiceScenario } from './scenarios/inter-service.js';
 import { nodeImageScenario } from './scenarios/node-image.js';
 import { observabilityScenario } from './scenarios/observability.js';
 import { outlierEjectionScenario } from './scenarios/outlier-ejection.js';
+import { registryTrustScenario } from './scenarios/registry-trust.js';
 import { routingScenario } from './scenarios/routing.js';
 import { selfHealingScenario } from './scenarios/self-healing.js';
 
@@ -18,3 +19,4 @@ circuitBreakerScenario();
 outlierEjectionScenario();
 selfHealingScenario();
 badInputScenario();
+registryTrustScenario();

@@ -28,6 +28,7 @@ export const testPorts = {
 } as const;
 
 export const adminToken = 'system-test-token';
+export const registryToken = 'system-test-instances';
 
 export interface StackInfo {
   project: string;
@@ -37,6 +38,7 @@ export interface StackInfo {
   controller: string;
   prometheus: string;
   adminToken: string;
+  registryToken: string;
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,6 +49,7 @@ export async function startStack(
   const environment: Record<string, string> = {
     ...Object.fromEntries(Object.entries(testPorts).map(([k, v]) => [k, String(v)])),
     ADMIN_TOKEN: adminToken,
+    REGISTRY_TOKEN: registryToken,
     MESHLAB_TAG: 'test',
     HEALTH_CHECK_SCHEDULE: '*/2 * * * * *',
     HEARTBEAT_MS: '2000',
@@ -80,6 +83,7 @@ export async function startStack(
       controller: url(testPorts.CONTROLLER_PORT),
       prometheus: url(testPorts.PROMETHEUS_PORT),
       adminToken,
+      registryToken,
     },
   };
 }

@@ -1,0 +1,274 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Agent, request } from 'undici';
+import { listenRegistry, type RegistryDeps, type RunningRegistry } from './app.js';
+import { startFakeInstance, testDeployment, type FakeInstance } from './test-support.js';
+
+const registryToken = 'instances-token';
+const adminToken = 'admin-token';
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+// A second "host": connections from 127.0.0.2 reach the registry as another caller address.
+const otherHost = new Agent({ localAddress: '127.0.0.2' });
+const thisHost = new Agent({ localAddress: '127.0.0.1' });
+
+afterAll(async () => {
+  await Promise.all([otherHost.close(), thisHost.close()]);
+});
+
+interface Answer {
+  status: number;
+  body: { error?: string; message?: string; [key: string]: unknown };
+}
+
+async function call(
+  method: 'POST' | 'PUT' | 'DELETE' | 'GET',
+  url: string,
+  options: { body?: unknown; headers?: Record<string, string>; from?: Agent } = {},
+): Promise<Answer> {
+  const response = await request(url, {
+    method,
+    dispatcher: options.from ?? thisHost,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.body.text();
+  return { status: response.statusCode, body: text ? (JSON.parse(text) as Answer['body']) : {} };
+}
+
+describe('registration identity', () => {
+  let registry: RunningRegistry | undefined;
+  const fakes: FakeInstance[] = [];
+  afterEach(async () => {
+    await registry?.close();
+    registry = undefined;
+    await Promise.all(fakes.splice(0).map((f) => f.kill()));
+  });
+
+  async function setup(deps: Partial<RegistryDeps> = {}) {
+    registry = await listenRegistry({ deployment: testDeployment(), adminToken, registryToken, ...deps });
+    const fake = await startFakeInstance();
+    fakes.push(fake);
+    return { url: registry.url, fake };
+  }
+
+  const register = (
+    url: string,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = bearer(registryToken),
+    from?: Agent,
+  ) =>
+    call('POST', `${url}/services/register`, {
+      body: { name: 'service-b', id: 'b-1', ...body },
+      headers,
+      from,
+    });
+
+  it.each([
+    ['no Authorization header', {}],
+    ['a wrong token', bearer('guess')],
+    ['a non-Bearer scheme', { authorization: `Basic ${registryToken}` }],
+  ])('refuses register, heartbeat and deregister with %s (401)', async (_, headers) => {
+    const { url, fake } = await setup();
+    expect((await register(url, { url: fake.url })).status).toBe(201);
+    for (const answer of [
+      await register(url, { url: fake.url }, headers),
+      await call('PUT', `${url}/services/service-b/b-1/heartbeat`, { headers }),
+      await call('DELETE', `${url}/services/service-b/b-1`, { headers }),
+    ]) {
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({
+        error: 'unauthorized',
+        message: expect.stringContaining('REGISTRY_TOKEN'),
+      });
+    }
+    expect(registry?.store.size).toBe(1);
+  });
+
+  it('lets the owner register, heartbeat and deregister with the registry token', async () => {
+    const { url, fake } = await setup();
+    expect((await register(url, { url: fake.url })).status).toBe(201);
+    const headers = bearer(registryToken);
+    expect((await call('PUT', `${url}/services/service-b/b-1/heartbeat`, { headers })).status).toBe(200);
+    expect((await call('DELETE', `${url}/services/service-b/b-1`, { headers })).status).toBe(204);
+  });
+
+  it('keeps the registry open to any caller when no REGISTRY_TOKEN is configured', async () => {
+    const { url, fake } = await setup({ registryToken: undefined });
+    expect((await register(url, { url: fake.url }, {})).status).toBe(201);
+  });
+
+  it('refuses another host re-registering an owned id with another url (409 not_owner), the record unchanged', async () => {
+    const { url, fake } = await setup();
+    await register(url, { url: fake.url });
+    const hijack = await register(url, { url: 'http://127.0.0.2:7001' }, bearer(registryToken), otherHost);
+    expect(hijack.status).toBe(409);
+    expect(hijack.body).toMatchObject({ error: 'not_owner', service: 'service-b', id: 'b-1' });
+    expect(hijack.body.message).toMatch(
+      /POST \/services\/register: instance b-1 of service service-b belongs/,
+    );
+    expect(registry?.store.get('service-b', 'b-1')?.url).toBe(fake.url);
+  });
+
+  it('refuses another host heartbeating or deleting an owned instance (403 not_owner)', async () => {
+    const { url, fake } = await setup();
+    await register(url, { url: fake.url });
+    const headers = bearer(registryToken);
+    const heartbeat = await call('PUT', `${url}/services/service-b/b-1/heartbeat`, {
+      headers,
+      from: otherHost,
+    });
+    const removal = await call('DELETE', `${url}/services/service-b/b-1`, { headers, from: otherHost });
+    for (const answer of [heartbeat, removal]) {
+      expect(answer.status).toBe(403);
+      expect(answer.body).toMatchObject({ error: 'not_owner', id: 'b-1' });
+    }
+    expect(registry?.store.get('service-b', 'b-1')).toBeDefined();
+  });
+
+  it('refuses a url whose host is not the caller address (403 not_own_address, naming both)', async () => {
+    const { url, fake } = await setup();
+    const answer = await register(url, { url: fake.url }, bearer(registryToken), otherHost);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({
+      error: 'not_own_address',
+      caller: '127.0.0.2',
+      resolved: ['127.0.0.1'],
+    });
+    expect(registry?.store.size).toBe(0);
+  });
+
+  it('resolves a url host name and accepts it when one of its addresses is the caller', async () => {
+    const lookup = async (host: string) => (host === 'me.internal' ? ['10.9.9.9', '::ffff:127.0.0.1'] : []);
+    const { url } = await setup({ lookup });
+    expect((await register(url, { url: 'http://me.internal:5000' })).status).toBe(201);
+    const elsewhere = await register(
+      url,
+      { id: 'b-2', url: 'http://me.internal:5000' },
+      bearer(registryToken),
+      otherHost,
+    );
+    expect(elsewhere.status).toBe(403);
+  });
+
+  it('refuses a url host that does not resolve (400 unresolvable_url)', async () => {
+    const lookup = async () => {
+      throw new Error('getaddrinfo ENOTFOUND nowhere.invalid');
+    };
+    const { url } = await setup({ lookup });
+    const answer = await register(url, { url: 'http://nowhere.invalid:5000' });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: 'unresolvable_url', host: 'nowhere.invalid' });
+  });
+
+  it('lets the admin token register any url and change or delete any instance', async () => {
+    const { url, fake } = await setup();
+    await register(url, { url: fake.url });
+    const moved = await register(url, { url: 'http://10.1.2.3:5000' }, bearer(adminToken), otherHost);
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ url: 'http://10.1.2.3:5000' });
+    const removal = await call('DELETE', `${url}/services/service-b/b-1`, {
+      headers: bearer(adminToken),
+      from: otherHost,
+    });
+    expect(removal.status).toBe(204);
+  });
+
+  it('lets another host claim an id whose owner has not heartbeated for ownerLeaseMs', async () => {
+    const { url } = await setup({ ownerLeaseMs: 50 });
+    await register(url, { url: 'http://127.0.0.1:5000' });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const claim = await register(url, { url: 'http://127.0.0.2:5000' }, bearer(registryToken), otherHost);
+    expect(claim.status).toBe(200);
+    expect(registry?.store.get('service-b', 'b-1')?.url).toBe('http://127.0.0.2:5000');
+  });
+});
+
+describe('registry limits', () => {
+  let registry: RunningRegistry | undefined;
+  afterEach(async () => {
+    await registry?.close();
+    registry = undefined;
+  });
+
+  it('refuses a new instance of a full service with 429 too_many_instances naming the per-service cap', async () => {
+    registry = await listenRegistry({
+      deployment: testDeployment(),
+      maxInstances: 10,
+      maxInstancesPerService: 2,
+    });
+    const answers = [];
+    for (const id of ['b-1', 'b-2', 'b-3'])
+      answers.push(
+        await call('POST', `${registry.url}/services/register`, {
+          body: { name: 'service-b', id, url: 'http://127.0.0.1:1' },
+        }),
+      );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 429]);
+    expect(answers[2]?.body).toMatchObject({
+      error: 'too_many_instances',
+      limit: 'service',
+      max: 2,
+      service: 'service-b',
+    });
+    expect(answers[2]?.body.message).toContain('MAX_INSTANCES_PER_SERVICE');
+  });
+
+  it('refuses a new instance past the total cap with 429 naming MAX_INSTANCES, whatever the service', async () => {
+    registry = await listenRegistry({
+      deployment: testDeployment(),
+      maxInstances: 2,
+      maxInstancesPerService: 2,
+    });
+    const statuses = [];
+    for (const name of ['a', 'b', 'c'])
+      statuses.push(
+        await call('POST', `${registry.url}/services/register`, {
+          body: { name, id: '1', url: 'http://127.0.0.1:1' },
+        }),
+      );
+    expect(statuses.map((a) => a.status)).toEqual([201, 201, 429]);
+    expect(statuses[2]?.body).toMatchObject({ error: 'too_many_instances', limit: 'total', max: 2 });
+  });
+});
+
+describe('registry names that are also Object.prototype keys', () => {
+  let registry: RunningRegistry | undefined;
+  afterEach(async () => {
+    await registry?.close();
+    registry = undefined;
+  });
+
+  it('answers GET /services/constructor with 404 unknown_service while nothing is registered under it', async () => {
+    registry = await listenRegistry({ deployment: testDeployment() });
+    const answer = await call('GET', `${registry.url}/services/constructor`);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ error: 'unknown_service', service: 'constructor' });
+  });
+
+  it('registers, lists and discovers a service named constructor as an ordinary name', async () => {
+    registry = await listenRegistry({ deployment: testDeployment() });
+    const body = { name: 'constructor', id: 'c-1', url: 'http://127.0.0.1:1' };
+    const created = await call('POST', `${registry.url}/services/register`, { body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ healthPath: '/healthz' });
+    const service = await call('GET', `${registry.url}/services/constructor`);
+    expect(service.body).toMatchObject({ desired: 0, instances: [expect.objectContaining({ id: 'c-1' })] });
+    const discovery = await call('GET', `${registry.url}/discovery`);
+    expect((discovery.body.services as Record<string, unknown>).constructor).toEqual([
+      expect.objectContaining({ id: 'c-1' }),
+    ]);
+  });
+
+  it('answers a name like __proto__ with 400 naming the field', async () => {
+    registry = await listenRegistry({ deployment: testDeployment() });
+    const answer = await call('POST', `${registry.url}/services/register`, {
+      body: { name: '__proto__', id: 'p-1', url: 'http://127.0.0.1:1' },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: 'invalid_request', fields: ['name'] });
+    expect((await call('GET', `${registry.url}/services/__proto__`)).status).toBe(400);
+  });
+});
