@@ -49,12 +49,25 @@ async function faults(action: FaultsAction, ctx: RunContext): Promise<string> {
     if (!ctx.savedFaults.has(instance.url)) {
       const before = await ctx.deps.http.request({ method: 'GET', url });
       if (before.status !== 200) throw new Error(`GET ${url} answered ${before.status}`);
-      ctx.savedFaults.set(instance.url, { replica: { id: instance.id, url: instance.url }, faults: before.body as Faults });
+      ctx.savedFaults.set(instance.url, {
+        replica: { id: instance.id, url: instance.url },
+        faults: before.body as Faults,
+      });
     }
-    const answer = await ctx.deps.http.request({ method: 'PUT', url, headers: ctx.adminHeaders(), body: action.set });
-    if (answer.status !== 200) throw new Error(`PUT ${url} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer = await ctx.deps.http.request({
+      method: 'PUT',
+      url,
+      headers: ctx.adminHeaders(),
+      body: action.set,
+    });
+    if (answer.status !== 200)
+      throw new Error(`PUT ${url} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
-  if (action.as) ctx.selections.set(action.as, targets.map((i) => ({ id: i.id, url: i.url })));
+  if (action.as)
+    ctx.selections.set(
+      action.as,
+      targets.map((i) => ({ id: i.id, url: i.url })),
+    );
   return `${JSON.stringify(action.set)} on ${targets.map((i) => i.id).join(', ')}`;
 }
 
@@ -78,7 +91,11 @@ async function docker(action: DockerAction, ctx: RunContext): Promise<string> {
     if (!ctx.touchedContainers.has(container.id)) ctx.touchedContainers.set(container.id, container);
     await ctx.deps.docker.act(container.id, action.do);
   }
-  if (action.as) ctx.selections.set(action.as, targets.map((c) => ({ id: c.id.slice(0, 12), container: c.id })));
+  if (action.as)
+    ctx.selections.set(
+      action.as,
+      targets.map((c) => ({ id: c.id.slice(0, 12), container: c.id })),
+    );
   return `${action.do} ${targets.map((c) => c.name).join(', ')}`;
 }
 

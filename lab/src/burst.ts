@@ -43,12 +43,20 @@ export function summarize(samples: readonly Sample[], errorCode?: string): Recor
     minReplicaShare: answered ? round(Math.min(...byReplica.values()) / answered, 3) : 0,
     attemptsPerRequest: n ? round(attempts.reduce((a, b) => a + b, 0) / n, 3) : Number.NaN,
     /** e.g. "200: 97, 504 upstream_timeout: 3" */
-    codes: [...codes].sort(([a], [b]) => a.localeCompare(b)).map(([c, k]) => `${c}: ${k}`).join(', '),
+    codes: [...codes]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([c, k]) => `${c}: ${k}`)
+      .join(', '),
   };
   if (errorCode !== undefined) {
     const coded = samples.filter((s) => s.error === errorCode);
     out.errorCodeRatio = n ? round(coded.length / n, 4) : Number.NaN;
-    out.errorCodeP99Ms = round(percentile(coded.map((s) => s.ms), 99));
+    out.errorCodeP99Ms = round(
+      percentile(
+        coded.map((s) => s.ms),
+        99,
+      ),
+    );
   }
   return out;
 }

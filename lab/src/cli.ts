@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type Env } from '@meshlab/common';
 import type { DockerClient, HttpClient, LabClock } from './clients.js';
-import { findExperiment, listExperiments, loadDashboards, loadExperiment, type ExperimentFile } from './experiments.js';
+import {
+  findExperiment,
+  listExperiments,
+  loadDashboards,
+  loadExperiment,
+  type ExperimentFile,
+} from './experiments.js';
 import { formatReport, timelinePrinter } from './format.js';
 import { labUrls, loadLabConfig, readDotEnv } from './lab-config.js';
 import type { Report } from './report.js';
@@ -86,7 +92,9 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
     const config = loadLabConfig(readDotEnv(join(io.root, '.env')), io.env, defined);
     const files = selected(dir, name, v.all);
     const experiments = files.map((f) => ({ ...f, experiment: loadExperiment(f.file) }));
-    const dashboards = Object.fromEntries(loadDashboards(join(io.root, 'grafana', 'dashboards')).map((d) => [d.title, d.uid]));
+    const dashboards = Object.fromEntries(
+      loadDashboards(join(io.root, 'grafana', 'dashboards')).map((d) => [d.title, d.uid]),
+    );
     const timeline = v.json ? io.err : io.out;
     const reports: Report[] = [];
     for (const { name: experimentName, experiment } of experiments) {

@@ -16,17 +16,15 @@ export function composeDocker(project: string, docker: Docker = new Docker()): D
       const list = await docker.listContainers({ all: true, filters: { label: labels } });
       const detailed = await Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
       return detailed
-        .map(
-          (c): ContainerInfo => ({
-            id: c.Id,
-            name: c.Name.replace(/^\//, ''),
-            service: c.Config.Labels[label.service] ?? '',
-            number: Number(c.Config.Labels[label.number] ?? 0),
-            state: c.State.Status,
-            startedAt: Date.parse(c.State.StartedAt),
-            ...(c.State.Health?.Status ? { health: c.State.Health.Status } : {}),
-          }),
-        )
+        .map((c): ContainerInfo => ({
+          id: c.Id,
+          name: c.Name.replace(/^\//, ''),
+          service: c.Config.Labels[label.service] ?? '',
+          number: Number(c.Config.Labels[label.number] ?? 0),
+          state: c.State.Status,
+          startedAt: Date.parse(c.State.StartedAt),
+          ...(c.State.Health?.Status ? { health: c.State.Health.Status } : {}),
+        }))
         .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
     },
     async act(id, action: ContainerAction) {

@@ -4,7 +4,9 @@ import { durationSchema } from './duration.js';
 import { probeSchema, type Probe } from './probe-schema.js';
 import { toleranceSchema } from './tolerance.js';
 
-const togetherSchema = z.strictObject({ together: z.array(probeSchema).min(1, 'expected at least one probe') });
+const togetherSchema = z.strictObject({
+  together: z.array(probeSchema).min(1, 'expected at least one probe'),
+});
 
 /**
  * A step of a method: an action, a probe, or probes watched together (each timed on its own).
@@ -12,14 +14,24 @@ const togetherSchema = z.strictObject({ together: z.array(probeSchema).min(1, 'e
  */
 const stepSchema = z.unknown().transform((value, ctx) => {
   const has = (key: string) => value !== null && typeof value === 'object' && key in value;
-  const schema = has('action') ? actionSchema : has('probe') ? probeSchema : has('together') ? togetherSchema : null;
+  const schema = has('action')
+    ? actionSchema
+    : has('probe')
+      ? probeSchema
+      : has('together')
+        ? togetherSchema
+        : null;
   if (!schema) {
-    ctx.addIssue({ code: 'custom', message: 'expected an action (action: ...), a probe (probe: ...) or together: [probes]' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected an action (action: ...), a probe (probe: ...) or together: [probes]',
+    });
     return z.NEVER;
   }
   const result = schema.safeParse(value);
   if (result.success) return result.data as Action | Probe | z.infer<typeof togetherSchema>;
-  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  for (const issue of result.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;
 });
 

@@ -35,14 +35,17 @@ describe('experiment files', () => {
     expect(findExperiment(dir, 'circuit-breaker').name).toBe('05-circuit-breaker');
   });
 
-  it.each(listExperiments(dir).map((e) => [e.name, e.file]))('%s is valid and watches panels that exist', (_name, file) => {
-    const experiment = loadExperiment(file);
-    for (const watch of experiment.watch) {
-      const dashboard = dashboards.find((d) => d.title === watch.dashboard);
-      expect(dashboard, `dashboard ${watch.dashboard}`).toBeDefined();
-      for (const panel of watch.panels) expect(dashboard?.panels, `${watch.dashboard}`).toContain(panel);
-    }
-  });
+  it.each(listExperiments(dir).map((e) => [e.name, e.file]))(
+    '%s is valid and watches panels that exist',
+    (_name, file) => {
+      const experiment = loadExperiment(file);
+      for (const watch of experiment.watch) {
+        const dashboard = dashboards.find((d) => d.title === watch.dashboard);
+        expect(dashboard, `dashboard ${watch.dashboard}`).toBeDefined();
+        for (const panel of watch.panels) expect(dashboard?.panels, `${watch.dashboard}`).toContain(panel);
+      }
+    },
+  );
 
   it('accepts a minimal experiment', () => {
     expect(loadExperiment(badFile(valid)).method).toEqual([{ action: 'wait', duration: 1000 }]);
@@ -50,7 +53,9 @@ describe('experiment files', () => {
 
   it('names the file, the path inside it and what was expected', () => {
     const file = badFile(valid.replace('{ action: wait, duration: 1s }', '{ action: wait, duration: soon }'));
-    expect(() => loadExperiment(file)).toThrow(`invalid ${file}: method.0.duration: expected a duration such as 500ms, 20s or 2m`);
+    expect(() => loadExperiment(file)).toThrow(
+      `invalid ${file}: method.0.duration: expected a duration such as 500ms, 20s or 2m`,
+    );
   });
 
   it('reports a mistake inside a probe of the method at its own path', () => {
@@ -60,7 +65,9 @@ describe('experiment files', () => {
         '{ probe: burst, name: b, path: /x, requests: 10, expect: { errorRatio: { max: low } } }',
       ),
     );
-    expect(() => loadExperiment(file)).toThrow(/method\.0\.expect\.errorRatio: expected a value, or \{equals\|notEquals\|min\|max\|oneOf\}/);
+    expect(() => loadExperiment(file)).toThrow(
+      /method\.0\.expect\.errorRatio: expected a value, or \{equals\|notEquals\|min\|max\|oneOf\}/,
+    );
   });
 
   it('names an unknown probe kind and a missing section', () => {
@@ -73,7 +80,9 @@ describe('experiment files', () => {
         return String(error);
       }
     })();
-    expect(message).toContain('steady-state-hypothesis.probes.0.probe: expected probe: http, burst, promql, mesh, discovery or containers');
+    expect(message).toContain(
+      'steady-state-hypothesis.probes.0.probe: expected probe: http, burst, promql, mesh, discovery or containers',
+    );
     expect(message).toContain('watch:');
   });
 

@@ -29,9 +29,15 @@ export const loadExperiment = (file: string): Experiment => loadYamlFile(experim
 export function findExperiment(dir: string, wanted: string): ExperimentFile {
   const all = listExperiments(dir);
   const match = all.find(
-    (e) => e.name === wanted || e.name.replace(/^\d+-/, '') === wanted || /^\d+$/.test(wanted) && Number(e.name.split('-')[0]) === Number(wanted),
+    (e) =>
+      e.name === wanted ||
+      e.name.replace(/^\d+-/, '') === wanted ||
+      (/^\d+$/.test(wanted) && Number(e.name.split('-')[0]) === Number(wanted)),
   );
-  if (!match) throw new ConfigError('experiment name', [`no experiment "${wanted}"; known: ${all.map((e) => e.name).join(', ')}`]);
+  if (!match)
+    throw new ConfigError('experiment name', [
+      `no experiment "${wanted}"; known: ${all.map((e) => e.name).join(', ')}`,
+    ]);
   return match;
 }
 
@@ -51,7 +57,10 @@ export function loadDashboards(dir: string): Dashboard[] {
         uid: string;
         panels?: { title?: string; panels?: { title?: string }[] }[];
       };
-      const panels = (json.panels ?? []).flatMap((p) => [p.title ?? '', ...(p.panels ?? []).map((q) => q.title ?? '')]);
+      const panels = (json.panels ?? []).flatMap((p) => [
+        p.title ?? '',
+        ...(p.panels ?? []).map((q) => q.title ?? ''),
+      ]);
       return { title: json.title, uid: json.uid, panels: panels.filter(Boolean) };
     });
 }

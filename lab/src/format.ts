@@ -37,12 +37,15 @@ export function formatReport(r: Report): string {
       `  client traffic during the method (${t.path} at ${t.rps} rps): ${t.requests} requests, error ratio ${t.errorRatio}, p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms (${t.codes})`,
     );
   }
-  if ('error' in r.controllerActions) lines.push(`  controller actions: unknown (${r.controllerActions.error})`);
+  if ('error' in r.controllerActions)
+    lines.push(`  controller actions: unknown (${r.controllerActions.error})`);
   else if (r.controllerActions.length === 0) lines.push('  controller actions: none');
   else {
     lines.push('  controller actions:');
     for (const a of r.controllerActions)
-      lines.push(`    ${a.at} ${a.rule}: ${a.action} ${a.container ?? a.key} (value ${a.value}) → ${a.outcome}`);
+      lines.push(
+        `    ${a.at} ${a.rule}: ${a.action} ${a.container ?? a.key} (value ${a.value}) → ${a.outcome}`,
+      );
   }
   lines.push('  watch in Grafana:');
   for (const g of r.grafana) lines.push(`    ${g.dashboard}: ${g.panels.join(' · ')}`, `      ${g.url}`);

@@ -11,7 +11,8 @@ export function selectPath(data: unknown, path: string): unknown {
     if (!match) return undefined;
     const [, key = '', selectors = ''] = match;
     if (key) current = child(current, key);
-    for (const selector of selectors.match(/\[[^\]]*\]/g) ?? []) current = select(current, selector.slice(1, -1));
+    for (const selector of selectors.match(/\[[^\]]*\]/g) ?? [])
+      current = select(current, selector.slice(1, -1));
     if (current === undefined) return undefined;
   }
   return current;

@@ -42,10 +42,22 @@ function lab(dir: string, ...args: string[]) {
     [
       main,
       ...args,
-      ...['--dir', dir, '--gateway', urls.gateway, '--registry', urls.registry, '--controller', urls.controller],
+      ...[
+        '--dir',
+        dir,
+        '--gateway',
+        urls.gateway,
+        '--registry',
+        urls.registry,
+        '--controller',
+        urls.controller,
+      ],
       ...['--prometheus', urls.prometheus, '--token', stack.token, '--project', stack.project],
     ],
-    { env: { PATH: process.env.PATH ?? '', DOCKER_HOST: stack.dockerHost }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { PATH: process.env.PATH ?? '', DOCKER_HOST: stack.dockerHost },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stdout = '';
   let stderr = '';
@@ -80,9 +92,12 @@ describe('lab CLI process', () => {
 
   it('exits 1 with the failed probe in the report when a hypothesis does not hold, and 0 when it does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-'));
-    const probe = (count: number) => `{ probe: discovery, name: replicas are discovered, service: service-b, expect: { count: ${count} } }`;
+    const probe = (count: number) =>
+      `{ probe: discovery, name: replicas are discovered, service: service-b, expect: { count: ${count} } }`;
     const file = (count: number) =>
-      experiment.replace(/- \{ probe: discovery.*\}\n/, `- ${probe(count)}\n`).replace(/method:[\s\S]*rollbacks:/, 'method:\n  - { action: wait, duration: 10ms }\nrollbacks:');
+      experiment
+        .replace(/- \{ probe: discovery.*\}\n/, `- ${probe(count)}\n`)
+        .replace(/method:[\s\S]*rollbacks:/, 'method:\n  - { action: wait, duration: 10ms }\nrollbacks:');
     writeFileSync(join(dir, '01-holds.yaml'), file(2));
     writeFileSync(join(dir, '02-wrong.yaml'), file(3));
     const holds = lab(dir, 'run', '1');
@@ -101,6 +116,8 @@ describe('lab CLI process', () => {
     writeFileSync(join(dir, '01-bad.yaml'), experiment.replace('duration: 5m', 'duration: forever'));
     const run = lab(dir, 'run', 'bad');
     expect((await run.exited)[0]).toBe(2);
-    expect(run.output().stderr).toContain(`invalid ${join(dir, '01-bad.yaml')}: method.3.duration: expected a duration`);
+    expect(run.output().stderr).toContain(
+      `invalid ${join(dir, '01-bad.yaml')}: method.3.duration: expected a duration`,
+    );
   });
 });

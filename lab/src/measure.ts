@@ -65,13 +65,21 @@ export async function measure(probe: Probe, ctx: RunContext): Promise<Measuremen
       return out;
     }
     case 'mesh':
-      return { value: selectPath(await getJson(ctx, `${ctx.deps.urls.gateway}/mesh/status`), fill(probe.path, ctx)) };
+      return {
+        value: selectPath(await getJson(ctx, `${ctx.deps.urls.gateway}/mesh/status`), fill(probe.path, ctx)),
+      };
     case 'discovery': {
       const body = (await getJson(ctx, `${ctx.deps.urls.registry}/discovery`)) as {
         services?: Record<string, { id: string }[]>;
       };
       const endpoints = body.services?.[probe.service] ?? [];
-      return { count: endpoints.length, ids: endpoints.map((e) => e.id).sort().join(',') };
+      return {
+        count: endpoints.length,
+        ids: endpoints
+          .map((e) => e.id)
+          .sort()
+          .join(','),
+      };
     }
     case 'burst':
       return burst(probe, ctx);

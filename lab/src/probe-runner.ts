@@ -30,12 +30,21 @@ function evaluate(probe: Probe, measured: Measurements, ctx: RunContext): Check[
   return Object.entries(probe.expect).map(([measurement, tolerance]) => {
     const filled = fillDeep(tolerance, ctx) as Tolerance;
     const value = measured[measurement];
-    return { measurement, tolerance: describeTolerance(filled), measured: value, held: withinTolerance(filled, value) };
+    return {
+      measurement,
+      tolerance: describeTolerance(filled),
+      measured: value,
+      held: withinTolerance(filled, value),
+    };
   });
 }
 
 const describeMeasured = (checks: Check[]) =>
-  checks.map((c) => `${c.measurement}=${typeof c.measured === 'string' ? c.measured : JSON.stringify(c.measured)}`).join(' ');
+  checks
+    .map(
+      (c) => `${c.measurement}=${typeof c.measured === 'string' ? c.measured : JSON.stringify(c.measured)}`,
+    )
+    .join(' ');
 
 /** Measures the probe once, or polls it until it holds, for at most `within`. */
 export async function runProbe(probe: Probe, ctx: RunContext): Promise<ProbeResult> {
@@ -44,8 +53,8 @@ export async function runProbe(probe: Probe, ctx: RunContext): Promise<ProbeResu
   const since = ctx.lastAction ?? { name: 'the probe started', at: started };
   const deadline = started + (probe.within ?? 0);
   let polls = 0;
-  let checks: Check[] = [];
-  let measured: Measurements = {};
+  let checks: Check[];
+  let measured: Measurements;
   let error: string | undefined;
   for (;;) {
     polls++;
@@ -68,7 +77,8 @@ export async function runProbe(probe: Probe, ctx: RunContext): Promise<ProbeResu
         result.heldAfterMs = now - since.at;
         result.since = since.name;
       }
-      const after = result.heldAfterMs === undefined ? '' : ` after ${(result.heldAfterMs / 1000).toFixed(1)} s`;
+      const after =
+        result.heldAfterMs === undefined ? '' : ` after ${(result.heldAfterMs / 1000).toFixed(1)} s`;
       const codes = typeof measured.codes === 'string' ? ` (${measured.codes})` : '';
       ctx.emit('probe', `${probe.name}: ${error ?? describeMeasured(checks)}${codes}${after}`, held);
       return result;

@@ -18,7 +18,9 @@ const probeBase = {
   timing: z.string().min(1).optional(),
 };
 
-const httpMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], { error: 'expected GET, HEAD, POST, PUT or DELETE' });
+const httpMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], {
+  error: 'expected GET, HEAD, POST, PUT or DELETE',
+});
 
 export const httpProbeSchema = z.strictObject({
   probe: z.literal('http'),
@@ -76,7 +78,14 @@ export const containersProbeSchema = z.strictObject({
 
 export const probeSchema = z.discriminatedUnion(
   'probe',
-  [httpProbeSchema, burstProbeSchema, promqlProbeSchema, meshProbeSchema, discoveryProbeSchema, containersProbeSchema],
+  [
+    httpProbeSchema,
+    burstProbeSchema,
+    promqlProbeSchema,
+    meshProbeSchema,
+    discoveryProbeSchema,
+    containersProbeSchema,
+  ],
   { error: 'expected probe: http, burst, promql, mesh, discovery or containers' },
 );
 

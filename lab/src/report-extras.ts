@@ -3,7 +3,10 @@ import type { ControllerAction } from './report.js';
 import type { RunContext } from './run-context.js';
 
 /** The controller's actions (GET /status) that happened during the experiment. */
-export async function controllerActions(ctx: RunContext, endedAt: number): Promise<ControllerAction[] | { error: string }> {
+export async function controllerActions(
+  ctx: RunContext,
+  endedAt: number,
+): Promise<ControllerAction[] | { error: string }> {
   const url = `${ctx.deps.urls.controller}/status`;
   try {
     const answer = await ctx.deps.http.request({ method: 'GET', url, timeoutMs: 5_000 });
@@ -14,7 +17,15 @@ export async function controllerActions(ctx: RunContext, endedAt: number): Promi
         const at = Date.parse(a.at);
         return at >= ctx.startedAt && at <= endedAt;
       })
-      .map(({ at, rule, key, container, value, action, outcome }) => ({ at, rule, key, container, value, action, outcome }));
+      .map(({ at, rule, key, container, value, action, outcome }) => ({
+        at,
+        rule,
+        key,
+        container,
+        value,
+        action,
+        outcome,
+      }));
   } catch (error) {
     return { error: `GET ${url}: ${error instanceof Error ? error.message : String(error)}` };
   }

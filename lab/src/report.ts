@@ -40,7 +40,11 @@ export interface Report {
   rollbacks: ActionResult[];
   hypothesisAfter: HypothesisResult | null;
   timings: Timing[];
-  traffic: (TrafficSummary & { checks: { measurement: string; tolerance: string; measured: unknown; held: boolean }[] }) | null;
+  traffic:
+    | (TrafficSummary & {
+        checks: { measurement: string; tolerance: string; measured: unknown; held: boolean }[];
+      })
+    | null;
   controllerActions: ControllerAction[] | { error: string };
   grafana: (Watch & { url: string })[];
   /** Why it did not pass: each names the probe or action, the tolerance and the measured value. */
@@ -48,17 +52,23 @@ export interface Report {
 }
 
 const value = (v: unknown) =>
-  typeof v === 'number' && Number.isNaN(v) ? 'no data' : typeof v === 'string' ? v : (JSON.stringify(v) ?? 'nothing');
+  typeof v === 'number' && Number.isNaN(v)
+    ? 'no data'
+    : typeof v === 'string'
+      ? v
+      : (JSON.stringify(v) ?? 'nothing');
 
 /** "probe 'x': errorRatio measured 0.2, expected ≤ 0.01" for every check that did not hold. */
 export function probeFailures(where: string, probes: readonly ProbeResult[]): string[] {
   const out: string[] = [];
   for (const p of probes) {
     if (p.held) continue;
-    const within = p.withinMs === undefined ? "" : ` within ${Number((p.withinMs / 1000).toFixed(1))} s`;
+    const within = p.withinMs === undefined ? '' : ` within ${Number((p.withinMs / 1000).toFixed(1))} s`;
     if (p.error) out.push(`${where}: probe '${p.name}' got no measurement${within}: ${p.error}`);
     for (const c of p.checks.filter((check) => !check.held))
-      out.push(`${where}: probe '${p.name}': ${c.measurement} measured ${value(c.measured)}, expected ${c.tolerance}${within}`);
+      out.push(
+        `${where}: probe '${p.name}': ${c.measurement} measured ${value(c.measured)}, expected ${c.tolerance}${within}`,
+      );
   }
   return out;
 }

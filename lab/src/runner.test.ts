@@ -17,7 +17,14 @@ const steady = {
   title: 'service-b answers from two replicas',
   probes: [
     { probe: 'discovery', name: 'two replicas are discovered', service: 'service-b', expect: { count: 2 } },
-    { probe: 'burst', name: 'requests succeed', path: '/service-b/work', requests: 10, concurrency: 2, expect: { errorRatio: 0 } },
+    {
+      probe: 'burst',
+      name: 'requests succeed',
+      path: '/service-b/work',
+      requests: 10,
+      concurrency: 2,
+      expect: { errorRatio: 0 },
+    },
   ],
 };
 
@@ -32,7 +39,13 @@ const experiment = (method: unknown[], extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
-const failOne = { action: 'faults', name: 'fail one replica', replicas: 'one', set: { errorRate: 1 }, as: 'bad' };
+const failOne = {
+  action: 'faults',
+  name: 'fail one replica',
+  replicas: 'one',
+  set: { errorRate: 1 },
+  as: 'bad',
+};
 const pauseOne = { action: 'docker', name: 'pause one replica', service: 'service-b', do: 'pause' };
 
 function run(exp: ReturnType<typeof experiment>, signal?: AbortSignal, events: LabEvent[] = []) {
@@ -46,7 +59,11 @@ function run(exp: ReturnType<typeof experiment>, signal?: AbortSignal, events: L
       adminToken: stack.token,
       onEvent: (e) => events.push(e),
     },
-    { name: '99-test', dashboards: { 'meshlab / Mesh overview': 'meshlab-mesh-overview' }, ...(signal ? { signal } : {}) },
+    {
+      name: '99-test',
+      dashboards: { 'meshlab / Mesh overview': 'meshlab-mesh-overview' },
+      ...(signal ? { signal } : {}),
+    },
   );
 }
 
@@ -75,27 +92,46 @@ describe('experiment runner', () => {
       expect.objectContaining({ label: 'time to eject', since: 'fail one replica', ms: expect.any(Number) }),
     ]);
     expect(report.controllerActions).toEqual([]);
-    expect(report.grafana[0]?.url).toMatch(/^http:\/\/grafana\.test\/d\/meshlab-mesh-overview\?from=\d+&to=\d+$/);
+    expect(report.grafana[0]?.url).toMatch(
+      /^http:\/\/grafana\.test\/d\/meshlab-mesh-overview\?from=\d+&to=\d+$/,
+    );
   });
 
   it('fails with a report naming the probe, the tolerance and the measured value', async () => {
     const report = await run(
       experiment([
         failOne,
-        { probe: 'burst', name: 'clients see no errors', path: '/service-b/work', requests: 20, expect: { errorRatio: { max: 0.01 } } },
+        {
+          probe: 'burst',
+          name: 'clients see no errors',
+          path: '/service-b/work',
+          requests: 20,
+          expect: { errorRatio: { max: 0.01 } },
+        },
       ]),
     );
     expect(report.status).toBe('failed');
-    expect(report.failures).toContain("method: probe 'clients see no errors': errorRatio measured 0.5, expected ≤ 0.01");
+    expect(report.failures).toContain(
+      "method: probe 'clients see no errors': errorRatio measured 0.5, expected ≤ 0.01",
+    );
   });
 
   it('names a probe that never held within its time, with its last value', async () => {
     const report = await run(
       experiment([
-        { probe: 'mesh', name: 'the breaker opens', path: 'services.service-b.circuit.state', expect: { value: 'open' }, within: '300ms', every: '50ms' },
+        {
+          probe: 'mesh',
+          name: 'the breaker opens',
+          path: 'services.service-b.circuit.state',
+          expect: { value: 'open' },
+          within: '300ms',
+          every: '50ms',
+        },
       ]),
     );
-    expect(report.failures).toEqual(["method: probe 'the breaker opens': value measured closed, expected = open within 0.3 s"]);
+    expect(report.failures).toEqual([
+      "method: probe 'the breaker opens': value measured closed, expected = open within 0.3 s",
+    ]);
   });
 
   it('runs the rollbacks when the method fails: no fault left set, no container left paused', async () => {
@@ -103,7 +139,13 @@ describe('experiment runner', () => {
       experiment([
         failOne,
         pauseOne,
-        { probe: 'http', name: 'wrong on purpose', url: '${gateway}/mesh/status', path: 'services.service-b.circuit.state', expect: { value: 'open' } },
+        {
+          probe: 'http',
+          name: 'wrong on purpose',
+          url: '${gateway}/mesh/status',
+          path: 'services.service-b.circuit.state',
+          expect: { value: 'open' },
+        },
       ]),
     );
     expect(report.status).toBe('failed');
@@ -118,7 +160,11 @@ describe('experiment runner', () => {
     const interrupt = new AbortController();
     const events: LabEvent[] = [];
     const running = run(
-      experiment([failOne, { action: 'docker', name: 'stop one', service: 'service-b', do: 'stop' }, { action: 'wait', duration: '30s' }]),
+      experiment([
+        failOne,
+        { action: 'docker', name: 'stop one', service: 'service-b', do: 'stop' },
+        { action: 'wait', duration: '30s' },
+      ]),
       interrupt.signal,
       events,
     );
@@ -139,7 +185,9 @@ describe('experiment runner', () => {
     expect(report.status).toBe('failed');
     expect(report.method).toEqual([]);
     expect(stack.dockerCalls).toEqual([]);
-    expect(report.failures[0]).toMatch(/^hypothesis before: probe 'requests succeed': errorRatio measured 0\.5, expected = 0$/);
+    expect(report.failures[0]).toMatch(
+      /^hypothesis before: probe 'requests succeed': errorRatio measured 0\.5, expected = 0$/,
+    );
   });
 
   it('reports the client traffic of the method against its tolerance', async () => {

@@ -63,12 +63,23 @@ function trafficChecks(experiment: Experiment, summary: TrafficSummary | null) {
   return Object.entries(expect).flatMap(([measurement, tolerance]) => {
     if (tolerance === undefined) return [];
     const measured = summary[measurement as 'errorRatio' | 'p99Ms'];
-    return [{ measurement, tolerance: describeTolerance(tolerance), measured, held: withinTolerance(tolerance, measured) }];
+    return [
+      {
+        measurement,
+        tolerance: describeTolerance(tolerance),
+        measured,
+        held: withinTolerance(tolerance, measured),
+      },
+    ];
   });
 }
 
 /** One experiment: hypothesis before, method (with client traffic), rollbacks (always), hypothesis after. */
-export async function runExperiment(experiment: Experiment, deps: LabDeps, options: RunOptions): Promise<Report> {
+export async function runExperiment(
+  experiment: Experiment,
+  deps: LabDeps,
+  options: RunOptions,
+): Promise<Report> {
   const signal = options.signal ?? new AbortController().signal;
   const ctx = new RunContext(deps, deps.clock.now(), signal);
   ctx.emit('phase', `${options.name}: ${experiment.title}`);
@@ -94,11 +105,18 @@ export async function runExperiment(experiment: Experiment, deps: LabDeps, optio
   const failures = [
     ...probeFailures('hypothesis before', before.probes),
     ...steps.flatMap((s) =>
-      s.kind === 'action' ? (s.ok ? [] : [`method: action '${s.name}' failed: ${s.detail}`]) : probeFailures('method', [s]),
+      s.kind === 'action'
+        ? s.ok
+          ? []
+          : [`method: action '${s.name}' failed: ${s.detail}`]
+        : probeFailures('method', [s]),
     ),
     ...checks
       .filter((c) => !c.held)
-      .map((c) => `traffic ${experiment.traffic?.path}: ${c.measurement} measured ${c.measured}, expected ${c.tolerance}`),
+      .map(
+        (c) =>
+          `traffic ${experiment.traffic?.path}: ${c.measurement} measured ${c.measured}, expected ${c.tolerance}`,
+      ),
     ...rolledBack.filter((r) => !r.ok).map((r) => `rollback '${r.name}' failed: ${r.detail}`),
     ...(after ? probeFailures('hypothesis after', after.probes) : []),
   ];

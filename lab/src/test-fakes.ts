@@ -6,7 +6,11 @@ import type { LabUrls } from './run-context.js';
 
 /** Test doubles of the lab on real HTTP servers at port 0: two service-b replicas, gateway, registry, controller, Docker API. */
 
-type Handler = (req: IncomingMessage, body: string, url: URL) => { status?: number; json?: unknown; headers?: Record<string, string> } | undefined;
+type Handler = (
+  req: IncomingMessage,
+  body: string,
+  url: URL,
+) => { status?: number; json?: unknown; headers?: Record<string, string> } | undefined;
 
 async function serve(handler: Handler): Promise<{ server: Server; url: string }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -60,11 +64,17 @@ export async function startFakeStack(): Promise<FakeStack> {
   const replicas: FakeReplica[] = [];
   const servers: Server[] = [];
   for (const id of ['aaaaaaaaaaa1', 'bbbbbbbbbbb2']) {
-    const replica: FakeReplica = { id, url: '', faults: { latencyMs: 5, jitterMs: 2, errorRate: 0 }, faultPuts: [] };
+    const replica: FakeReplica = {
+      id,
+      url: '',
+      faults: { latencyMs: 5, jitterMs: 2, errorRate: 0 },
+      faultPuts: [],
+    };
     const { server, url } = await serve((req, body, u) => {
       if (u.pathname !== '/faults') return undefined;
       if (req.method === 'GET') return { json: replica.faults };
-      if (req.headers.authorization !== `Bearer ${token}`) return { status: 401, json: { error: 'unauthorized' } };
+      if (req.headers.authorization !== `Bearer ${token}`)
+        return { status: 401, json: { error: 'unauthorized' } };
       const patch = JSON.parse(body) as Partial<FakeReplica['faults']>;
       replica.faultPuts.push(patch);
       replica.faults = { ...replica.faults, ...patch };
@@ -107,14 +117,26 @@ export async function startFakeStack(): Promise<FakeStack> {
     return undefined;
   });
   const controller = await serve((_req, _body, u) =>
-    u.pathname === '/status' ? { json: { prometheus: { reachable: true }, rules: [], actions: [] } } : undefined,
+    u.pathname === '/status'
+      ? { json: { prometheus: { reachable: true }, rules: [], actions: [] } }
+      : undefined,
   );
   const prometheus = await serve((_req, _body, u) =>
     u.pathname === '/api/v1/query'
-      ? { json: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '1'] }] } } }
+      ? {
+          json: {
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [0, '1'] }] },
+          },
+        }
       : undefined,
   );
-  const { containers, dockerCalls, server: dockerServer, url: dockerUrl } = await fakeDocker(project, replicas);
+  const {
+    containers,
+    dockerCalls,
+    server: dockerServer,
+    url: dockerUrl,
+  } = await fakeDocker(project, replicas);
   servers.push(gateway.server, registry.server, controller.server, prometheus.server, dockerServer);
   const dockerPort = Number(new URL(dockerUrl).port);
   return {
@@ -153,7 +175,14 @@ async function fakeDocker(project: string, replicas: FakeReplica[]) {
       state: 'running',
       startedAt: started,
     })),
-    { id: `${'c'.repeat(12)}${'0'.repeat(52)}`, name: `${project}-registry-1`, service: 'registry', number: 1, state: 'running', startedAt: started },
+    {
+      id: `${'c'.repeat(12)}${'0'.repeat(52)}`,
+      name: `${project}-registry-1`,
+      service: 'registry',
+      number: 1,
+      state: 'running',
+      startedAt: started,
+    },
   ];
   const dockerCalls: string[] = [];
   const { server, url } = await serve((req, _body, u) => {
@@ -161,7 +190,10 @@ async function fakeDocker(project: string, replicas: FakeReplica[]) {
     if (req.method === 'GET' && path === '/containers/json') {
       const labels = (JSON.parse(u.searchParams.get('filters') ?? '{}') as { label?: string[] }).label ?? [];
       const wanted = (c: FakeContainer) =>
-        labels.every((l) => l === `com.docker.compose.project=${project}` || l === `com.docker.compose.service=${c.service}`);
+        labels.every(
+          (l) =>
+            l === `com.docker.compose.project=${project}` || l === `com.docker.compose.service=${c.service}`,
+        );
       return { json: containers.filter(wanted).map((c) => ({ Id: c.id })) };
     }
     const match = /^\/containers\/([^/]+)\/(json|stop|start|pause|unpause|restart|kill)$/.exec(path);

@@ -16,7 +16,10 @@ export const toleranceSchema = z.union(
         max: z.number().optional(),
         oneOf: z.array(scalar).min(1).optional(),
       })
-      .refine((t) => Object.keys(t).length > 0, 'expected at least one of equals, notEquals, min, max, oneOf'),
+      .refine(
+        (t) => Object.keys(t).length > 0,
+        'expected at least one of equals, notEquals, min, max, oneOf',
+      ),
   ],
   { error: 'expected a value, or {equals|notEquals|min|max|oneOf}' },
 );
