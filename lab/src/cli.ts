@@ -56,6 +56,60 @@ function selected(dir: string, name: string | undefined, all: boolean | undefine
   return [findExperiment(dir, name)];
 }
 
+type Flags = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof flagOptions; allowPositionals: true }>
+>['values'];
+
+function configOf(v: Flags, io: CliIo) {
+  const flags: Env = {
+    GATEWAY_URL: v.gateway,
+    REGISTRY_URL: v.registry,
+    CONTROLLER_URL: v.controller,
+    PROMETHEUS_URL: v.prometheus,
+    SERVICE_A_URL: v['service-a'],
+    GRAFANA_URL: v.grafana,
+    ADMIN_TOKEN: v.token,
+    COMPOSE_PROJECT_NAME: v.project,
+  };
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+  return loadLabConfig(readDotEnv(join(io.root, '.env')), io.env, defined);
+}
+
+/** `run <name>` or `run --all`: every experiment is loaded (and validated) before the first one starts. */
+async function run(v: Flags, name: string | undefined, dir: string, io: CliIo): Promise<number> {
+  const config = configOf(v, io);
+  const experiments = selected(dir, name, v.all).map((f) => ({ ...f, experiment: loadExperiment(f.file) }));
+  const dashboards = Object.fromEntries(
+    loadDashboards(join(io.root, 'grafana', 'dashboards')).map((d) => [d.title, d.uid]),
+  );
+  const timeline = v.json ? io.err : io.out;
+  const reports: Report[] = [];
+  for (const { name: experimentName, experiment } of experiments) {
+    if (io.signal.aborted) break;
+    const started = io.clock.now();
+    const deps = {
+      clock: io.clock,
+      http: io.http,
+      docker: io.docker(config.COMPOSE_PROJECT_NAME),
+      urls: labUrls(config),
+      adminToken: config.ADMIN_TOKEN,
+      onEvent: timelinePrinter(timeline, () => started, io.tty),
+    };
+    const report = await runExperiment(experiment, deps, {
+      name: experimentName,
+      signal: io.signal,
+      dashboards,
+    });
+    reports.push(report);
+    if (!v.json) io.out(`\n${formatReport(report)}\n\n`);
+  }
+  if (v.json) io.out(`${JSON.stringify(v.all ? reports : reports[0], null, 2)}\n`);
+  else if (reports.length > 1)
+    io.out(`${reports.filter((r) => r.status === 'passed').length}/${reports.length} experiments passed\n`);
+  if (io.signal.aborted) return 130;
+  return reports.length > 0 && reports.every((r) => r.status === 'passed') ? 0 : 1;
+}
+
 /** The lab CLI: returns the exit code (0 only when every experiment run passed). */
 export async function cli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -78,48 +132,7 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command !== 'run') throw new ConfigError('command line', [`unknown command ${command}`]);
-    const flags: Env = {
-      GATEWAY_URL: v.gateway,
-      REGISTRY_URL: v.registry,
-      CONTROLLER_URL: v.controller,
-      PROMETHEUS_URL: v.prometheus,
-      SERVICE_A_URL: v['service-a'],
-      GRAFANA_URL: v.grafana,
-      ADMIN_TOKEN: v.token,
-      COMPOSE_PROJECT_NAME: v.project,
-    };
-    const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
-    const config = loadLabConfig(readDotEnv(join(io.root, '.env')), io.env, defined);
-    const files = selected(dir, name, v.all);
-    const experiments = files.map((f) => ({ ...f, experiment: loadExperiment(f.file) }));
-    const dashboards = Object.fromEntries(
-      loadDashboards(join(io.root, 'grafana', 'dashboards')).map((d) => [d.title, d.uid]),
-    );
-    const timeline = v.json ? io.err : io.out;
-    const reports: Report[] = [];
-    for (const { name: experimentName, experiment } of experiments) {
-      if (io.signal.aborted) break;
-      const started = io.clock.now();
-      const report = await runExperiment(
-        experiment,
-        {
-          clock: io.clock,
-          http: io.http,
-          docker: io.docker(config.COMPOSE_PROJECT_NAME),
-          urls: labUrls(config),
-          adminToken: config.ADMIN_TOKEN,
-          onEvent: timelinePrinter(timeline, () => started, io.tty),
-        },
-        { name: experimentName, signal: io.signal, dashboards },
-      );
-      reports.push(report);
-      if (!v.json) io.out(`\n${formatReport(report)}\n\n`);
-    }
-    if (v.json) io.out(`${JSON.stringify(v.all ? reports : reports[0], null, 2)}\n`);
-    else if (reports.length > 1)
-      io.out(`${reports.filter((r) => r.status === 'passed').length}/${reports.length} experiments passed\n`);
-    if (io.signal.aborted) return 130;
-    return reports.length > 0 && reports.every((r) => r.status === 'passed') ? 0 : 1;
+    return await run(v, name, dir, io);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`${error.message}\n`);

@@ -74,6 +74,51 @@ function trafficChecks(experiment: Experiment, summary: TrafficSummary | null) {
   });
 }
 
+interface Outcome {
+  before: HypothesisResult;
+  steps: StepResult[];
+  checks: ReturnType<typeof trafficChecks>;
+  rolledBack: ActionResult[];
+  after: HypothesisResult | null;
+  interrupted: boolean;
+}
+
+/** Every reason the experiment did not pass, each naming the probe or action, the tolerance and the value. */
+function failuresOf(experiment: Experiment, o: Outcome): string[] {
+  const failures = [
+    ...probeFailures('hypothesis before', o.before.probes),
+    ...o.steps.flatMap((s) =>
+      s.kind === 'action'
+        ? s.ok
+          ? []
+          : [`method: action '${s.name}' failed: ${s.detail}`]
+        : probeFailures('method', [s]),
+    ),
+    ...o.checks
+      .filter((c) => !c.held)
+      .map(
+        (c) =>
+          `traffic ${experiment.traffic?.path}: ${c.measurement} measured ${c.measured}, expected ${c.tolerance}`,
+      ),
+    ...o.rolledBack.filter((r) => !r.ok).map((r) => `rollback '${r.name}' failed: ${r.detail}`),
+    ...(o.after ? probeFailures('hypothesis after', o.after.probes) : []),
+  ];
+  if (o.interrupted) failures.unshift('interrupted: the method was stopped, rollbacks ran');
+  return failures;
+}
+
+/** The method with the experiment's client traffic running for as long as it lasts. */
+async function methodWithTraffic(experiment: Experiment, ctx: RunContext) {
+  const finish = experiment.traffic ? startTraffic(experiment.traffic, ctx) : undefined;
+  try {
+    const steps = await method(experiment.method, ctx);
+    return { steps, traffic: finish ? await finish() : null };
+  } catch (error) {
+    if (finish) await finish();
+    throw error;
+  }
+}
+
 /** One experiment: hypothesis before, method (with client traffic), rollbacks (always), hypothesis after. */
 export async function runExperiment(
   experiment: Experiment,
@@ -84,43 +129,14 @@ export async function runExperiment(
   const ctx = new RunContext(deps, deps.clock.now(), signal);
   ctx.emit('phase', `${options.name}: ${experiment.title}`);
   const before = await hypothesis(experiment, ctx, 'before');
-  let steps: StepResult[] = [];
-  let traffic: TrafficSummary | null = null;
-  if (before.held && !signal.aborted) {
-    const stopTraffic = new AbortController();
-    const finish = experiment.traffic ? startTraffic(experiment.traffic, ctx, stopTraffic.signal) : undefined;
-    try {
-      steps = await method(experiment.method, ctx);
-    } finally {
-      stopTraffic.abort();
-      traffic = finish ? await finish() : null;
-    }
-  }
+  const { steps, traffic } =
+    before.held && !signal.aborted ? await methodWithTraffic(experiment, ctx) : { steps: [], traffic: null };
   const interrupted = signal.aborted;
   const rolledBack = await rollbacks(experiment, ctx);
   const after = before.held && !interrupted ? await hypothesis(experiment, ctx, 'after') : null;
   const endedAt = ctx.now;
   const checks = trafficChecks(experiment, traffic);
-
-  const failures = [
-    ...probeFailures('hypothesis before', before.probes),
-    ...steps.flatMap((s) =>
-      s.kind === 'action'
-        ? s.ok
-          ? []
-          : [`method: action '${s.name}' failed: ${s.detail}`]
-        : probeFailures('method', [s]),
-    ),
-    ...checks
-      .filter((c) => !c.held)
-      .map(
-        (c) =>
-          `traffic ${experiment.traffic?.path}: ${c.measurement} measured ${c.measured}, expected ${c.tolerance}`,
-      ),
-    ...rolledBack.filter((r) => !r.ok).map((r) => `rollback '${r.name}' failed: ${r.detail}`),
-    ...(after ? probeFailures('hypothesis after', after.probes) : []),
-  ];
-  if (interrupted) failures.unshift('interrupted: the method was stopped, rollbacks ran');
+  const failures = failuresOf(experiment, { before, steps, checks, rolledBack, after, interrupted });
   const report: Report = {
     name: options.name,
     title: experiment.title,

@@ -18,7 +18,10 @@ export interface TrafficSummary {
  * Client requests through the gateway at a fixed rate for the whole method (open model: each
  * request starts on schedule, whatever the latency), so the report shows what a user saw.
  */
-export function startTraffic(traffic: Traffic, ctx: RunContext, stop: AbortSignal) {
+/** Returns the function that stops it and sums up what the clients saw. */
+export function startTraffic(traffic: Traffic, ctx: RunContext): () => Promise<TrafficSummary> {
+  const stopper = new AbortController();
+  const stop = stopper.signal;
   const samples: Sample[] = [];
   const inFlight = new Set<Promise<void>>();
   const url = `${ctx.deps.urls.gateway}${traffic.path}`;
@@ -42,7 +45,8 @@ export function startTraffic(traffic: Traffic, ctx: RunContext, stop: AbortSigna
       await clock.sleep(Math.max(0, start + (i + 1) * period - clock.now()), stop);
     }
   })();
-  return async (): Promise<TrafficSummary> => {
+  return async () => {
+    stopper.abort();
     await loop;
     await Promise.all([...inFlight]);
     const s = summarize(samples);
