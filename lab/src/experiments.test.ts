@@ -66,7 +66,7 @@ describe('experiment files', () => {
       ),
     );
     expect(() => loadExperiment(file)).toThrow(
-      /method\.0\.expect\.errorRatio: expected a value, or \{equals\|notEquals\|min\|max\|oneOf\}/,
+      /method\.0\.expect\.errorRatio: expected a value, or \{equals\|notEquals\|min\|max\|above\|below\|oneOf\}/,
     );
   });
 

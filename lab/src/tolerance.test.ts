@@ -15,6 +15,13 @@ describe('tolerances', () => {
     expect(withinTolerance({ max: 100 }, Number.NaN)).toBe(false);
   });
 
+  it('above and below are strict', () => {
+    expect(withinTolerance({ above: 0.5 }, 0.5)).toBe(false);
+    expect(withinTolerance({ above: 0.5 }, 0.51)).toBe(true);
+    expect(withinTolerance({ below: 1 }, 1)).toBe(false);
+    expect(describeTolerance({ above: 0.5 })).toBe('> 0.5');
+  });
+
   it('treats a missing value as null for equals and notEquals', () => {
     expect(withinTolerance({ notEquals: null }, undefined)).toBe(false);
     expect(withinTolerance({ notEquals: null }, '2026-01-01T00:00:00Z')).toBe(true);
