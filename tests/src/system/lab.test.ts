@@ -6,6 +6,7 @@ import { interServiceScenario } from './scenarios/inter-service.js';
 import { nodeImageScenario } from './scenarios/node-image.js';
 import { observabilityScenario } from './scenarios/observability.js';
 import { outlierEjectionScenario } from './scenarios/outlier-ejection.js';
+import { overflowScenario } from './scenarios/overflow.js';
 import { routingScenario } from './scenarios/routing.js';
 import { selfHealingScenario } from './scenarios/self-healing.js';
 
@@ -13,6 +14,7 @@ nodeImageScenario();
 routingScenario();
 discoveryScenario();
 interServiceScenario();
+overflowScenario();
 observabilityScenario();
 circuitBreakerScenario();
 outlierEjectionScenario();
