@@ -50,6 +50,24 @@ export const outlierDetectionSchema = z.strictObject({
   maxEjectionPercent: percent(50),
 });
 
+/** Envoy's circuit breaking thresholds (max_requests, max_pending_requests), per service; Envoy's defaults. */
+export const limitsSchema = z.strictObject({
+  maxRequests: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(1024)
+    .describe('requests of the service upstream at once, across its replicas'),
+  maxPending: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(1024)
+    .describe('requests waiting for one of those slots; past it: 503 overflow'),
+});
+
 export const faultsSchema = z.strictObject({
   delay: z.strictObject({ percent: percent(0), ms: ms(0, 60_000) }).prefault({}),
   abort: z
@@ -62,6 +80,7 @@ export const resilienceSchema = z.strictObject({
   retry: retrySchema.prefault({}),
   circuitBreaker: circuitBreakerSchema.prefault({}),
   outlierDetection: outlierDetectionSchema.prefault({}),
+  limits: limitsSchema.prefault({}),
 });
 
 export const loadBalancerPolicies = ['round_robin', 'random', 'least_request'] as const;

@@ -48,17 +48,17 @@ function powerOfTwoChoices<E extends Balanceable>(c: readonly E[], random: () =>
 }
 
 /**
- * The endpoints a request may use now: not ejected and, where there is another one, not already tried
- * by this request (so a retry goes to a different replica).
+ * The endpoints a request may use now: not ejected (isEjected undefined: none is) and, where there
+ * is another one, not already tried by this request (so a retry goes to a different replica).
  */
 export function selectEndpoint<E extends Balanceable>(
   balancer: Balancer,
   endpoints: readonly E[],
-  isEjected: (endpoint: E) => boolean,
+  isEjected: ((endpoint: E) => boolean) | undefined,
   tried?: ReadonlySet<string>,
 ): E | undefined {
   let available: readonly E[] = endpoints;
-  if (endpoints.some(isEjected)) available = endpoints.filter((e) => !isEjected(e));
+  if (isEjected) available = endpoints.filter((e) => !isEjected(e));
   if (tried && tried.size > 0) {
     const fresh = available.filter((e) => !tried.has(e.id));
     if (fresh.length > 0) available = fresh;

@@ -1,74 +1,63 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MaybeIgnored } from './circuit-breaker.js';
+import type { Verdict } from './circuit-breaker.js';
 import { GatewayError } from './gateway-error.js';
+import type { RequestSignals } from './request-signals.js';
 import { isFailure } from './retry-policy.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import { attemptOnce, discard, type AttemptReply, type UpstreamRequest } from './upstream-attempt.js';
 
 export interface ForwardContext extends UpstreamRequest {
   service: ServiceRuntime;
-  /** performance.now() when the request arrived. */
-  startedAt: number;
+  signals: RequestSignals;
   attempts: number;
-  clientGone: boolean;
-  abortCurrent: () => void;
 }
 
-/** What the client gets: an upstream response to stream back, or a gateway-made error. */
+/**
+ * What the client gets (an upstream response to stream back, or a gateway-made error) and what the
+ * breaker learns from it.
+ */
 export interface Final {
   reply?: AttemptReply;
   error?: GatewayError;
-}
-
-/** The request failed upstream; rejected through the breaker so it counts (unless countsAsFailure is false). */
-export class UpstreamFailure extends Error implements MaybeIgnored {
-  override readonly name = 'UpstreamFailure';
-  constructor(
-    readonly final: Final,
-    readonly countsAsFailure: boolean,
-  ) {
-    super(final.error?.message ?? `upstream answered ${final.reply?.result.status}`);
-  }
+  verdict: Verdict;
 }
 
 /**
  * Tries the request on the service's endpoints: each retry (idempotent methods, retryable outcomes,
- * within maxAttempts, the overall timeout and the retry budget) goes to another replica after a
- * full-jitter backoff. Resolves with a response below 500; rejects with UpstreamFailure otherwise.
+ * within maxAttempts, the overall deadline and the retry budget) goes to another replica after a
+ * full-jitter backoff. No attempt starts once the deadline has passed or the client has gone. The
+ * retry budget counts the request once its first attempt is sent.
  */
 export async function forward(ctx: ForwardContext): Promise<Final> {
-  const { service } = ctx;
-  const { perTryMs, overallMs } = service.config.resilience.timeouts;
-  const deadline = overallMs > 0 ? ctx.startedAt + overallMs : Number.MAX_SAFE_INTEGER;
+  const { service, signals } = ctx;
+  const { perTryMs } = service.config.resilience.timeouts;
   let tried: Set<string> | undefined;
   let last: AttemptReply | undefined;
   for (;;) {
-    if (ctx.clientGone) throw new UpstreamFailure({ error: clientGone(service.name) }, false);
+    const stopped = signals.stopped;
+    if (stopped?.kind === 'client_gone') return clientGone(service.name);
+    if (stopped) return last ? settle(ctx, last) : deadlineSpent(ctx);
     const endpoint = service.pick(tried);
     if (!endpoint) break;
     (tried ??= new Set()).add(endpoint.id);
-    const remaining = deadline - performance.now();
+    if (ctx.attempts === 0) service.budget.recordRequest();
     ctx.attempts++;
-    last = await attemptOnce(
-      endpoint,
-      ctx,
-      Math.min(perTryMs > 0 ? perTryMs : Number.MAX_SAFE_INTEGER, remaining),
-      (abort) => {
-        ctx.abortCurrent = abort;
-      },
-    );
-    if (ctx.clientGone) {
+    last = await attemptOnce(endpoint, ctx, signals.attempt(perTryMs), perTryMs);
+    if (signals.clientGone.aborted) {
       service.metrics.attempt(last.response ? last.result.outcome : 'cancelled', endpoint.id);
       discard(last);
-      throw new UpstreamFailure({ error: clientGone(service.name) }, false);
+      return clientGone(service.name);
     }
     service.metrics.attempt(last.result.outcome, endpoint.id);
-    if (isFailure(last.result.outcome)) service.outliers.recordFailure(endpoint.id);
-    else service.outliers.recordSuccess(endpoint.id);
+    // Cut short by the request's deadline, the attempt says nothing about the replica.
+    if (last.stopped?.kind !== 'overall') {
+      if (isFailure(last.result.outcome)) service.outliers.recordFailure(endpoint.id);
+      else service.outliers.recordSuccess(endpoint.id);
+    }
     const reason = service.retry.retryReason(ctx.method, last.result);
-    if (reason === undefined || ctx.attempts >= service.retry.maxAttempts) break;
+    if (reason === undefined || ctx.attempts >= service.retry.maxAttempts || signals.stopped) break;
     const delay = service.retry.backoffMs(ctx.attempts - 1);
-    if (performance.now() + delay >= deadline || !service.budget.tryAcquire()) break;
+    if (performance.now() + delay >= signals.deadlineAt || !service.budget.tryAcquire()) break;
     service.metrics.retry(reason);
     discard(last);
     last = { ...last, response: undefined };
@@ -80,46 +69,55 @@ export async function forward(ctx: ForwardContext): Promise<Final> {
 function settle(ctx: ForwardContext, last: AttemptReply | undefined): Final {
   const name = ctx.service.name;
   if (!last) {
-    const error = new GatewayError(
-      503,
-      'no_healthy_upstream',
-      `no healthy endpoint for service ${name} (${ctx.method} ${ctx.path})`,
-      name,
-    );
-    throw new UpstreamFailure({ error }, false);
+    const message = `no healthy endpoint for service ${name} (${ctx.method} ${ctx.path})`;
+    return { error: new GatewayError(503, 'no_healthy_upstream', message, name), verdict: 'none' };
   }
   const { outcome } = last.result;
   if (last.response) {
-    if (outcome === 'success' || outcome === 'http_4xx') return { reply: last };
-    throw new UpstreamFailure({ reply: last }, true);
+    return { reply: last, verdict: outcome === 'success' || outcome === 'http_4xx' ? 'success' : 'failure' };
   }
   const target = `${ctx.method} ${ctx.path} on ${name} replica ${last.endpoint.id} (${last.endpoint.url})`;
-  if (outcome === 'http_5xx') {
-    // Its response was dropped for a retry that found no endpoint left.
-    const error = new GatewayError(502, 'upstream_error', `${target} answered ${last.result.status}`, name);
-    throw new UpstreamFailure({ error }, true);
-  }
-  const error =
-    outcome === 'timeout'
-      ? new GatewayError(
-          504,
-          'upstream_timeout',
-          `${target} timed out after ${Math.round(last.timeoutMs)} ms (attempt ${ctx.attempts})`,
-          name,
-        )
-      : outcome === 'connect_error'
-        ? new GatewayError(
-            502,
-            'upstream_unreachable',
-            `${target} failed to connect: ${describe(last.error)}`,
-            name,
-          )
-        : new GatewayError(502, 'upstream_error', `${target} failed: ${describe(last.error)}`, name);
-  throw new UpstreamFailure({ error }, true);
+  return { error: attemptError(ctx, last, target), verdict: 'failure' };
 }
 
-function clientGone(service: string): GatewayError {
-  return new GatewayError(499, 'internal', 'client closed the request', service);
+function attemptError(ctx: ForwardContext, last: AttemptReply, target: string): GatewayError {
+  const name = ctx.service.name;
+  const { outcome, status } = last.result;
+  if (outcome === 'http_5xx') {
+    // Its response was dropped for a retry that found no endpoint left.
+    return new GatewayError(502, 'upstream_error', `${target} answered ${status}`, name);
+  }
+  if (outcome === 'timeout') {
+    const limit =
+      last.stopped?.kind === 'overall'
+        ? `the overall timeout of ${last.stopped.limitMs} ms of the request`
+        : last.stopped?.kind === 'per_try'
+          ? `the per-try timeout of ${last.stopped.limitMs} ms`
+          : 'the upstream timeout';
+    const message = `${target} timed out: no response headers within ${limit} (attempt ${ctx.attempts})`;
+    return new GatewayError(504, 'upstream_timeout', message, name);
+  }
+  if (outcome === 'connect_error') {
+    return new GatewayError(
+      502,
+      'upstream_unreachable',
+      `${target} failed to connect: ${describe(last.error)}`,
+      name,
+    );
+  }
+  return new GatewayError(502, 'upstream_error', `${target} failed: ${describe(last.error)}`, name);
+}
+
+/** The deadline passed before any attempt could be sent: the upstream was not asked, nothing learnt. */
+function deadlineSpent(ctx: ForwardContext): Final {
+  const name = ctx.service.name;
+  const { overallMs } = ctx.service.config.resilience.timeouts;
+  const message = `${ctx.method} ${ctx.path} on ${name}: the overall timeout of ${overallMs} ms passed before an attempt could be sent`;
+  return { error: new GatewayError(504, 'upstream_timeout', message, name), verdict: 'none' };
+}
+
+function clientGone(service: string): Final {
+  return { error: new GatewayError(499, 'internal', 'client closed the request', service), verdict: 'none' };
 }
 
 function describe(error: Error | undefined): string {

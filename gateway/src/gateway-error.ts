@@ -5,6 +5,7 @@ export type GatewayErrorCode =
   | 'invalid_path'
   | 'no_healthy_upstream'
   | 'circuit_open'
+  | 'overflow'
   | 'upstream_timeout'
   | 'upstream_unreachable'
   | 'upstream_error'

@@ -1,8 +1,9 @@
 import type { BreakerSnapshot } from './circuit-breaker.js';
+import type { LimitsSnapshot } from './concurrency-limit.js';
 import type { DiscoverySnapshot } from './discovery.js';
 import type { RetryBudgetSnapshot } from './retry-budget.js';
 import type { ServiceRuntime } from './service-runtime.js';
-import type { EndpointView } from './metrics.js';
+import type { EndpointView } from './scrape-gauges.js';
 
 export interface EndpointStatus {
   id: string;
@@ -26,6 +27,8 @@ export interface ServiceStatus {
   ejectedEndpoints: number;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; retryOn: string[] };
   timeouts: { perTryMs: number; overallMs: number };
+  /** mesh.limits and the requests upstream (active) and waiting for a slot (pending) now. */
+  limits: LimitsSnapshot;
   retryBudget: RetryBudgetSnapshot;
   outlierDetection: ServiceRuntime['config']['resilience']['outlierDetection'];
   faults: ServiceRuntime['config']['faults'];
@@ -74,6 +77,7 @@ export function serviceStatus(service: ServiceRuntime): ServiceStatus {
     ejectedEndpoints: ejected,
     retry,
     timeouts: config.resilience.timeouts,
+    limits: service.limit.snapshot(),
     retryBudget: service.budget.snapshot(),
     outlierDetection: config.resilience.outlierDetection,
     faults: config.faults,

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { latencyBuckets } from '@meshlab/common';
 import { circuitStates, type CircuitState } from './circuit-breaker.js';
 import { CounterCells, type CounterCell } from './counter-cells.js';
+import { registerScrapeGauges, type ScrapeViews } from './scrape-gauges.js';
 import type { AttemptOutcome } from './retry-policy.js';
 
 const outcomes: readonly AttemptOutcome[] = [
@@ -27,13 +28,9 @@ export interface ServiceMetrics {
   ejection(instanceId: string): void;
   retry(reason: string): void;
   budgetExhausted(): void;
+  /** A request refused by the service's mesh.limits. */
+  overflow(): void;
   circuit(state: CircuitState, transitioned: boolean): void;
-}
-
-/** What the scrape-time gauges need to know of one endpoint. */
-export interface EndpointView {
-  id: string;
-  ejected: boolean;
 }
 
 /** The gateway_* metrics of SPEC.md on one registry. */
@@ -44,13 +41,15 @@ export class GatewayMetrics {
   readonly #ejections: Counter;
   readonly #retries: Counter;
   readonly #budget: Counter;
+  readonly #overflow: Counter;
   readonly #circuitState: Gauge;
   readonly #transitions: Counter;
   readonly #services = new Map<string, ServiceMetrics>();
 
-  /** endpoints: each service's current endpoints, read at scrape time. */
-  constructor(registry: Registry, endpoints: () => Map<string, readonly EndpointView[]>) {
+  constructor(registry: Registry, views: ScrapeViews) {
     const registers = [registry];
+    const endpoints = () => views.endpoints();
+    registerScrapeGauges(registry, views);
     const requests: Counter = new Counter({
       name: 'gateway_requests_total',
       help: 'Requests answered by the gateway, by service (none: no route), method and status code',
@@ -86,6 +85,12 @@ export class GatewayMetrics {
       labelNames: ['service'],
       registers,
     });
+    this.#overflow = new Counter({
+      name: 'gateway_overflow_total',
+      help: 'Requests answered 503 overflow at once because the service had maxRequests upstream and maxPending waiting (mesh.limits)',
+      labelNames: ['service'],
+      registers,
+    });
     this.#circuitState = new Gauge({
       name: 'gateway_circuit_state',
       help: '1 for the current circuit breaker state of the service, else 0',
@@ -98,19 +103,6 @@ export class GatewayMetrics {
       labelNames: ['service', 'to'],
       registers,
     });
-    new Gauge({
-      name: 'gateway_endpoints',
-      help: 'Endpoints per service by status (healthy: in rotation, ejected: by outlier detection)',
-      labelNames: ['service', 'status'],
-      registers,
-      collect() {
-        for (const [service, list] of endpoints()) {
-          const ejected = list.filter((e) => e.ejected).length;
-          this.labels(service, 'healthy').set(list.length - ejected);
-          this.labels(service, 'ejected').set(ejected);
-        }
-      },
-    });
     this.#ejections = new Counter({
       name: 'gateway_ejections_total',
       help: 'Ejections by outlier detection, per replica',
@@ -119,19 +111,6 @@ export class GatewayMetrics {
       // A known replica's count starts at 0, so that increase() sees its first ejection.
       collect() {
         for (const [service, list] of endpoints()) for (const e of list) this.labels(service, e.id).inc(0);
-      },
-    });
-    new Gauge({
-      name: 'gateway_endpoint_ejected',
-      help: '1 while outlier detection keeps the replica out of rotation, else 0; one series per known endpoint',
-      labelNames: ['service', 'instance_id'],
-      registers,
-      collect() {
-        // The series of an endpoint that left disappears.
-        this.reset();
-        for (const [service, list] of endpoints()) {
-          for (const e of list) this.labels(service, e.id).set(e.ejected ? 1 : 0);
-        }
       },
     });
   }
@@ -152,6 +131,8 @@ export class GatewayMetrics {
     };
     const retries = new Map<string, CounterChild>();
     const budget = this.#budget.labels(name);
+    const overflow = this.#overflow.labels(name);
+    overflow.inc(0);
     const states = new Map(circuitStates.map((s) => [s, this.#circuitState.labels(name, s)]));
     const transitions = new Map(circuitStates.map((s) => [s, this.#transitions.labels(name, s)]));
     for (const [state, gauge] of states) gauge.set(state === 'closed' ? 1 : 0);
@@ -178,6 +159,7 @@ export class GatewayMetrics {
         child.inc();
       },
       budgetExhausted: () => budget.inc(),
+      overflow: () => overflow.inc(),
       circuit: (state, transitioned) => {
         for (const [s, gauge] of states) gauge.set(s === state ? 1 : 0);
         if (transitioned) transitions.get(state)?.inc();

@@ -55,7 +55,27 @@ describe('OutlierDetector', () => {
     expect(d.isEjected('a')).toBe(true);
     vi.advanceTimersByTime(1);
     expect(d.isEjected('a')).toBe(false);
+    d.expire();
     expect(returned).toHaveBeenCalledWith({ id: 'a' });
+  });
+
+  it('reads without changing state: the end of an ejection is applied by expire, with one returned', () => {
+    const d = detector();
+    const returned = vi.fn();
+    d.on('returned', returned);
+    fail(d, 'a', 3);
+    vi.advanceTimersByTime(1000);
+    for (let i = 0; i < 3; i++) {
+      expect(d.isEjected('a')).toBe(false);
+      expect(d.snapshot('a')).toMatchObject({ ejected: false, timesEjected: 1 });
+      expect(d.ejectedCount()).toBe(0);
+    }
+    expect(returned).not.toHaveBeenCalled();
+    expect(d.anyEjected()).toBe(true);
+    d.expire();
+    d.expire();
+    expect(returned).toHaveBeenCalledTimes(1);
+    expect(d.anyEjected()).toBe(false);
   });
 
   it('ejects for longer on each repeat, capped at maxEjectionMs', () => {

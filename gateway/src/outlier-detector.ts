@@ -36,11 +36,15 @@ export interface EjectionEvent {
 /**
  * Envoy-style passive outlier detection for one service: `consecutiveFailures` failures in a row eject
  * an endpoint for baseEjectionMs × times ejected (capped at maxEjectionMs); never more than
- * maxEjectionPercent of the endpoints are ejected at once. Ejections end lazily when their time is up.
- * Emits 'ejected' (EjectionEvent) and 'returned' ({ id }).
+ * maxEjectionPercent of the endpoints are ejected at once. Questions (isEjected, snapshot) only read:
+ * an ejection whose time is up reads as over, and `expire` (once per pick) ends it and emits
+ * 'returned' ({ id }) once. Emits 'ejected' (EjectionEvent).
  */
 export class OutlierDetector extends EventEmitter {
   readonly #hosts = new Map<string, HostState>();
+  /** Hosts with an ejection not yet ended by expire(), and the earliest of their end times. */
+  #ejected = 0;
+  #nextExpiry = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly config: OutlierConfig,
@@ -63,6 +67,7 @@ export class OutlierDetector extends EventEmitter {
       this.#hosts.set(id, newHost(incarnation));
       if (host?.ejectedUntil !== undefined) this.emit('returned', { id });
     }
+    this.#recount();
   }
 
   recordSuccess(id: string): void {
@@ -79,23 +84,39 @@ export class OutlierDetector extends EventEmitter {
     }
   }
 
+  /** Pure: true while the endpoint's ejection time runs. */
   isEjected(id: string): boolean {
-    const host = this.#hosts.get(id);
-    if (host?.ejectedUntil === undefined) return false;
-    if (this.now() < host.ejectedUntil) return true;
-    host.returnedAt = host.ejectedUntil;
-    host.ejectedUntil = undefined;
-    host.consecutiveFailures = 0;
-    this.emit('returned', { id });
-    return false;
+    const until = this.#hosts.get(id)?.ejectedUntil;
+    return until !== undefined && this.now() < until;
   }
 
+  /** Ends the ejections whose time is up, each with one 'returned'; O(1) while none is due. */
+  expire(): void {
+    const now = this.now();
+    if (now < this.#nextExpiry) return;
+    for (const [id, host] of this.#hosts) {
+      if (host.ejectedUntil === undefined || now < host.ejectedUntil) continue;
+      host.returnedAt = host.ejectedUntil;
+      host.ejectedUntil = undefined;
+      host.consecutiveFailures = 0;
+      this.emit('returned', { id });
+    }
+    this.#recount();
+  }
+
+  /** Whether an ejection has not been ended by expire() yet (the balancer then filters). */
+  anyEjected(): boolean {
+    return this.#ejected > 0;
+  }
+
+  /** Pure: endpoints ejected now. */
   ejectedCount(): number {
     let count = 0;
     for (const id of this.#hosts.keys()) if (this.isEjected(id)) count++;
     return count;
   }
 
+  /** Pure. */
   snapshot(id: string): HostSnapshot {
     const ejected = this.isEjected(id);
     const host = this.#hosts.get(id) ?? newHost();
@@ -114,6 +135,17 @@ export class OutlierDetector extends EventEmitter {
       this.#hosts.set(id, newHost(host.incarnation));
       if (wasEjected) this.emit('returned', { id });
     }
+    this.#recount();
+  }
+
+  #recount(): void {
+    this.#ejected = 0;
+    this.#nextExpiry = Number.POSITIVE_INFINITY;
+    for (const host of this.#hosts.values()) {
+      if (host.ejectedUntil === undefined) continue;
+      this.#ejected++;
+      this.#nextExpiry = Math.min(this.#nextExpiry, host.ejectedUntil);
+    }
   }
 
   #mayEjectOneMore(): boolean {
@@ -124,12 +156,15 @@ export class OutlierDetector extends EventEmitter {
   #eject(id: string, host: HostState): void {
     const now = this.now();
     const { baseEjectionMs, maxEjectionMs } = this.config;
-    const healthyFor = host.returnedAt === undefined ? 0 : now - host.returnedAt;
+    // An ejection over but not yet ended by expire() ended at its time all the same.
+    const returnedAt = host.ejectedUntil ?? host.returnedAt;
+    const healthyFor = returnedAt === undefined ? 0 : now - returnedAt;
     const decay = baseEjectionMs > 0 ? Math.floor(healthyFor / baseEjectionMs) : host.timesEjected;
     host.timesEjected = Math.max(0, host.timesEjected - decay) + 1;
     const durationMs = Math.min(maxEjectionMs, baseEjectionMs * host.timesEjected);
     host.ejectedUntil = now + durationMs;
     host.consecutiveFailures = 0;
+    this.#recount();
     this.emit('ejected', { id, until: host.ejectedUntil, durationMs, timesEjected: host.timesEjected });
   }
 }

@@ -1,5 +1,6 @@
 import type { MeshStatus } from './mesh-status.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ServiceRuntime } from './service-runtime.js';
 import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
@@ -20,6 +21,7 @@ describe('outlier ejection through the gateway', () => {
   let good: TestUpstream;
   let gw: RunningGateway;
   afterEach(async () => {
+    vi.useRealTimers();
     await gw?.close();
     await Promise.all([bad?.close(), good?.close()]);
   });
@@ -68,5 +70,30 @@ describe('outlier ejection through the gateway', () => {
     expect(gw.gateway.status().services.svc?.ejectedEndpoints).toBe(1);
     expect((await gw.get('/mesh/reset/svc', { method: 'POST' })).status).toBe(200);
     expect(gw.gateway.status().services.svc?.ejectedEndpoints).toBe(0);
+  });
+
+  it('applies ejection expiry once per pick: reading status or metrics changes nothing, returned comes once', async () => {
+    bad = await new TestUpstream('bad', (_req, res) => reply(res, 503, {})).start();
+    good = await new TestUpstream('good').start();
+    gw = await startGateway({ svc: { path: '/svc', endpoints: [bad.url, good.url] } }, { mesh });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const outliers = (gw.gateway.services.get('svc') as ServiceRuntime).outliers;
+    const returned = vi.fn();
+    outliers.on('returned', returned);
+    const badId = new URL(bad.url).host;
+    for (let i = 0; i < 4; i++) await (await gw.get('/svc/x')).text();
+    expect(endpoint(badId)?.ejected).toBe(true);
+    vi.advanceTimersByTime(300);
+    for (let i = 0; i < 3; i++) {
+      const status = (await (await gw.get('/mesh/status')).json()) as MeshStatus;
+      expect(status.services.svc?.endpoints.find((e) => e.id === badId)?.ejected).toBe(false);
+      expect(await (await gw.get('/metrics')).text()).toContain(
+        'gateway_endpoints{service="svc",status="ejected"} 0',
+      );
+    }
+    expect(returned).not.toHaveBeenCalled();
+    for (let i = 0; i < 3; i++) await (await gw.get('/svc/x')).text();
+    expect(returned).toHaveBeenCalledTimes(1);
+    expect(returned).toHaveBeenCalledWith({ id: badId });
   });
 });

@@ -126,7 +126,7 @@ describe('retries', () => {
     expect(res.status).toBe(504);
     const body = (await res.json()) as { message: string };
     expect(body).toMatchObject({ error: 'upstream_timeout', service: 'svc' });
-    expect(body.message).toContain('timed out after 100 ms');
+    expect(body.message).toContain('timed out: no response headers within the per-try timeout of 100 ms');
   });
 
   it('retries a timeout when retryOn lists it, within the overall timeout', async () => {

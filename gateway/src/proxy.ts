@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@meshlab/common';
-import { CircuitOpenError } from './circuit-breaker.js';
-import { forward, UpstreamFailure, type Final, type ForwardContext } from './forward.js';
+import { admit, limitError, waitForSlot } from './admission.js';
+import { forward, type Final, type ForwardContext } from './forward.js';
 import { GatewayError, sendGatewayError } from './gateway-error.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import type { ServiceMetrics } from './metrics.js';
 import { InvalidPathError, safeRequestPath } from './path-guard.js';
 import { BodyTooLargeError, hasBody, readBody } from './request-body.js';
+import { RequestSignals } from './request-signals.js';
 import type { Router } from './router.js';
 import type { ServiceRuntime } from './service-runtime.js';
-import { discard, release } from './upstream-attempt.js';
+import { discard, release, type UpstreamResponse } from './upstream-attempt.js';
 
 export interface ProxyDeps {
   router: Router;
@@ -29,6 +30,10 @@ interface Exchange {
   startedAt: number;
   metrics: ServiceMetrics;
   attempts: number;
+  /** Gives back the service's mesh.limits slot, once the exchange is over. */
+  leave: (() => void) | undefined;
+  /** The upstream response being streamed to the client. */
+  streaming: UpstreamResponse | undefined;
 }
 
 /** The data path: route, faults, breaker, retries over the balanced endpoints, streamed response. */
@@ -42,6 +47,8 @@ export function createProxyHandler(deps: ProxyDeps): RequestListener {
       startedAt: performance.now(),
       metrics: deps.unrouted,
       attempts: 0,
+      leave: undefined,
+      streaming: undefined,
     };
     handle(deps, exchange).catch((error: unknown) => {
       deps.logger.error({ err: error, method: req.method, url: req.url }, 'proxy failed');
@@ -89,54 +96,58 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
     const message = `fault injected by the gateway for ${method} ${target.path} (service ${service.name})`;
     return fail(ex, new GatewayError(fault.abortStatus, 'fault_injected', message, service.name));
   }
+  return send(ex, service, match.upstreamPath, body);
+}
+
+/** The request's way upstream: its deadline, a mesh.limits slot, the breaker, the attempts. */
+async function send(ex: Exchange, service: ServiceRuntime, path: string, body: Buffer | undefined) {
+  const method = ex.req.method ?? 'GET';
+  const signals = new RequestSignals(ex.startedAt, service.config.resilience.timeouts.overallMs);
+  ex.res.on('close', () => {
+    if (ex.res.writableFinished) return;
+    signals.clientLeft();
+    ex.streaming?.abort(new Error('client closed the connection'));
+  });
+  const entry = service.limit.tryEnter() ? 'entered' : await waitForSlot(service, signals);
+  if (entry !== 'entered') {
+    signals.dispose();
+    return fail(ex, limitError(service, method, path, entry, signals));
+  }
+  ex.leave = () => service.limit.leave();
+  const ticket = admit(service, method, path);
+  if (ticket instanceof GatewayError) {
+    signals.dispose();
+    return fail(ex, ticket);
+  }
   const ctx: ForwardContext = {
     service,
+    signals,
     method,
-    path: match.upstreamPath,
-    headers: upstreamHeaders(req, ex.requestId),
+    path,
+    headers: upstreamHeaders(ex.req, ex.requestId),
     body,
-    startedAt: ex.startedAt,
     attempts: 0,
-    clientGone: false,
-    abortCurrent: noop,
   };
-  const onClose = () => {
-    if (ex.res.writableFinished) return;
-    ctx.clientGone = true;
-    ctx.abortCurrent();
-  };
-  ex.res.on('close', onClose);
-  service.budget.recordRequest();
-  const final = await throughBreaker(service, ctx);
+  const final = await forward(ctx);
+  signals.dispose();
+  void service.breaker.record(ticket, final.verdict);
   ex.attempts = ctx.attempts;
   if (final.error) return fail(ex, final.error);
   respond(ex, final);
 }
 
-async function throughBreaker(service: ServiceRuntime, ctx: ForwardContext): Promise<Final> {
-  try {
-    return await service.breaker.run(() => forward(ctx));
-  } catch (error) {
-    if (error instanceof UpstreamFailure) return error.final;
-    if (!(error instanceof CircuitOpenError)) throw error;
-    const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-    const message = `circuit breaker of service ${service.name} is open after repeated upstream failures; ${ctx.method} ${ctx.path} not sent, next probe in ${seconds} s`;
-    return {
-      error: new GatewayError(503, 'circuit_open', message, service.name, { 'retry-after': String(seconds) }),
-    };
-  }
-}
-
 function respond(ex: Exchange, final: Final): void {
   const reply = final.reply;
-  if (!reply?.response) return;
+  if (!reply?.response) return done(ex);
   const { response, endpoint } = reply;
   const { res } = ex;
   if (res.destroyed) {
     response.abort(new Error('client closed the connection'));
     discard(reply);
+    done(ex);
     return;
   }
+  ex.streaming = response;
   const headers = downstreamHeaders(response.headers);
   headers.push(
     'x-replica-id',
@@ -151,11 +162,19 @@ function respond(ex: Exchange, final: Final): void {
   res.writeHead(response.statusCode, headers);
   response.pipeTo(res, () => {
     release(reply);
+    done(ex);
     ex.metrics.request(ex.req.method ?? 'GET', response.statusCode, elapsed(ex) / 1000);
   });
 }
 
+function done(ex: Exchange): void {
+  const leave = ex.leave;
+  ex.leave = undefined;
+  leave?.();
+}
+
 function fail(ex: Exchange, error: GatewayError): void {
+  done(ex);
   ex.metrics.request(ex.req.method ?? 'GET', error.status, elapsed(ex) / 1000);
   const headers: Record<string, string> = {
     'x-request-id': ex.requestId,
@@ -174,5 +193,3 @@ function res413(ex: Exchange, service: string, message: string): void {
 function elapsed(ex: Exchange): number {
   return performance.now() - ex.startedAt;
 }
-
-function noop(): void {}

@@ -1,6 +1,7 @@
 import type { Logger, ServiceConfig } from '@meshlab/common';
 import { createBalancer, selectEndpoint, type Balancer } from './balancer.js';
 import { ServiceBreaker, type TransitionEvent } from './circuit-breaker.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import type { DiscoveredEndpoint } from './discovery.js';
 import { EndpointSet, staticEndpoint, type DispatcherFactory, type Endpoint } from './endpoints.js';
 import { FaultInjector } from './fault-injector.js';
@@ -25,6 +26,7 @@ export class ServiceRuntime {
   readonly breaker: ServiceBreaker;
   readonly outliers: OutlierDetector;
   readonly faults: FaultInjector;
+  readonly limit: ConcurrencyLimit;
   readonly endpoints: EndpointSet;
   readonly metrics: ServiceMetrics;
   /** Where the endpoints come from now. */
@@ -45,6 +47,7 @@ export class ServiceRuntime {
     this.breaker = new ServiceBreaker(resilience.circuitBreaker, now);
     this.outliers = new OutlierDetector(resilience.outlierDetection, now);
     this.faults = new FaultInjector(config.faults, random);
+    this.limit = new ConcurrencyLimit(resilience.limits);
     this.endpoints = new EndpointSet(deps.dispatcherFactory);
     const log = logger.child({ upstream: name });
     this.breaker.on('transition', ({ from, to }: TransitionEvent) => {
@@ -57,6 +60,7 @@ export class ServiceRuntime {
     });
     this.outliers.on('returned', (e: { id: string }) => log.info(e, 'endpoint returned from ejection'));
     this.budget.on('exhausted', () => metrics.budgetExhausted());
+    this.limit.on('overflow', () => metrics.overflow());
     this.setDiscovered(undefined);
   }
 
@@ -68,8 +72,11 @@ export class ServiceRuntime {
     this.outliers.setEndpoints(this.endpoints.list);
   }
 
+  /** The next endpoint to try: ejections whose time is up end here, once per pick. */
   pick(tried?: ReadonlySet<string>): Endpoint | undefined {
-    return selectEndpoint(this.balancer, this.endpoints.list, this.isEjected, tried);
+    this.outliers.expire();
+    const ejected = this.outliers.anyEjected() ? this.isEjected : undefined;
+    return selectEndpoint(this.balancer, this.endpoints.list, ejected, tried);
   }
 
   /** Admin reset: closes the breaker and un-ejects every endpoint. */

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Endpoint } from './endpoints.js';
+import type { AttemptSignal, StopReason } from './request-signals.js';
 import { outcomeOfStatus, type AttemptResult } from './retry-policy.js';
 
 export interface UpstreamRequest {
@@ -17,7 +18,8 @@ export interface AttemptReply {
   /** Present when the upstream answered: stream it with `pipeTo` or drop it with `discard`. */
   response?: UpstreamResponse;
   error?: Error;
-  timeoutMs: number;
+  /** The attempt's signal fired before the response headers: which limit, or the client leaving. */
+  stopped?: StopReason;
 }
 
 const connectErrors = new Set([
@@ -49,6 +51,8 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
   statusCode = 0;
   headers: IncomingHttpHeaders = {};
   #controller: Dispatcher.DispatchController | undefined;
+  /** Aborted while still queued in the pool or connecting: applied when undici starts it. */
+  #abortReason: Error | undefined;
   #pending: Buffer[] | undefined;
   #ended = false;
   #error: Error | undefined;
@@ -62,11 +66,13 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
   }
 
   abort(reason: Error): void {
-    if (this.#controller && !this.#controller.aborted) this.#controller.abort(reason);
+    if (!this.#controller) this.#abortReason = reason;
+    else if (!this.#controller.aborted) this.#controller.abort(reason);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    if (this.#abortReason) controller.abort(this.#abortReason);
   }
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
@@ -151,40 +157,48 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
 }
 
 /**
- * One try against one endpoint, up to its response headers; per-try timeout = undici's headersTimeout.
- * `onAbortable` gets a function that cancels the try (client went away). Raises the endpoint's
- * in-flight count; the response's pipeTo/discard completion lowers it.
+ * One try against one endpoint, up to its response headers, bounded by `signal` (per-try timeout,
+ * the request's deadline, the client leaving) from the moment it is dispatched: waiting for a pool
+ * connection and connecting count. undici's bodyTimeout bounds each pause of the body after that.
+ * Raises the endpoint's in-flight count; the response's pipeTo/discard completion lowers it.
  */
 export function attemptOnce(
   endpoint: Endpoint,
   request: UpstreamRequest,
-  timeoutMs: number,
-  onAbortable: (abort: () => void) => void,
+  signal: AttemptSignal,
+  bodyTimeoutMs: number,
 ): Promise<AttemptReply> {
   endpoint.inFlight++;
   return new Promise<AttemptReply>((resolve) => {
+    let settled = false;
+    const finish = (reply: AttemptReply) => {
+      settled = true;
+      signal.signal.removeEventListener('abort', onStop);
+      signal.dispose();
+      if (!reply.response) endpoint.inFlight--;
+      resolve(reply);
+    };
     const handler = new UpstreamResponse(({ response, error }) => {
+      if (settled) return;
       if (response) {
-        resolve({
-          endpoint,
-          response,
-          result: { outcome: outcomeOfStatus(response.statusCode), status: response.statusCode },
-          timeoutMs,
-        });
+        const result = { outcome: outcomeOfStatus(response.statusCode), status: response.statusCode };
+        finish({ endpoint, response, result });
         return;
       }
-      onAbortable(noop);
-      endpoint.inFlight--;
-      const code = errorCode(error) ?? '';
-      const outcome = timeoutErrors.has(code)
-        ? 'timeout'
-        : connectErrors.has(code)
-          ? 'connect_error'
-          : 'error';
-      resolve({ endpoint, result: { outcome }, error, timeoutMs });
+      finish({ endpoint, result: { outcome: outcomeOfError(error) }, ...(error ? { error } : {}) });
     });
-    onAbortable(() => handler.abort(new Error('client closed the request')));
-    const limited = timeoutMs < Number.MAX_SAFE_INTEGER;
+    const onStop = () => {
+      if (settled) return;
+      const stopped = signal.signal.reason as StopReason;
+      const gone = stopped.kind === 'client_gone';
+      finish({ endpoint, result: { outcome: gone ? 'cancelled' : 'timeout' }, stopped });
+      handler.abort(new Error(gone ? 'client closed the request' : 'timed out'));
+    };
+    if (signal.signal.aborted) {
+      onStop();
+      return;
+    }
+    signal.signal.addEventListener('abort', onStop);
     endpoint.dispatcher.dispatch(
       {
         origin: endpoint.origin,
@@ -192,15 +206,20 @@ export function attemptOnce(
         method: request.method as Dispatcher.HttpMethod,
         headers: request.headers,
         body: request.body ?? null,
-        headersTimeout: limited ? Math.max(1, Math.floor(timeoutMs)) : 0,
-        bodyTimeout: limited ? Math.max(1, Math.floor(timeoutMs)) : 0,
+        // The attempt's signal bounds the wait for headers.
+        headersTimeout: 0,
+        bodyTimeout: bodyTimeoutMs,
       },
       handler,
     );
   });
 }
 
-function noop(): void {}
+function outcomeOfError(error: Error | undefined): AttemptResult['outcome'] {
+  const code = errorCode(error) ?? '';
+  if (timeoutErrors.has(code)) return 'timeout';
+  return connectErrors.has(code) ? 'connect_error' : 'error';
+}
 
 /** Lowers the in-flight count once the response body is done. */
 export function release(reply: AttemptReply): void {

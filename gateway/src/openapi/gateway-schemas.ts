@@ -11,7 +11,7 @@ export const gatewayErrorSchema = z
     error: z
       .string()
       .describe(
-        'no_route, invalid_path, no_healthy_upstream, circuit_open, upstream_timeout, upstream_unreachable, payload_too_large, fault_injected, ...',
+        'no_route, invalid_path, no_healthy_upstream, circuit_open, overflow, upstream_timeout, upstream_unreachable, payload_too_large, fault_injected, ...',
       ),
     message: z.string().describe('what failed: method, target and reason'),
     service: z.string().nullable().describe('the service the request was routed to, null when none'),
@@ -21,10 +21,10 @@ export const gatewayErrorSchema = z
 const circuitSchema = z.object({
   state: z.enum(['closed', 'open', 'half_open']),
   enabled: z.boolean(),
-  requests: z.number().int().describe('requests in the rolling window'),
+  requests: z.number().int().describe('verdicts (upstream evidence) in the rolling window'),
   failures: z.number().int(),
   successes: z.number().int(),
-  rejects: z.number().int().describe('requests failed fast while open'),
+  rejects: z.number().int().describe('requests failed fast since the breaker last left closed'),
   errorThresholdPercent: z.number(),
   minimumRequests: z.number().int(),
   windowMs: z.number().int(),
@@ -60,6 +60,15 @@ const serviceStatusSchema = z.object({
     retryOn: z.array(z.string()),
   }),
   timeouts: z.object({ perTryMs: z.number().int(), overallMs: z.number().int() }),
+  limits: z
+    .object({
+      maxRequests: z.number().int(),
+      maxPending: z.number().int(),
+      active: z.number().int().describe('requests of the service upstream now'),
+      pending: z.number().int().describe('requests waiting for a slot now'),
+      overflows: z.number().int().describe('requests answered 503 overflow since the start'),
+    })
+    .describe("mesh.limits: Envoy's circuit breaking (max_requests, max_pending_requests)"),
   retryBudget: z.object({
     percent: z.number(),
     minPerSecond: z.number(),
