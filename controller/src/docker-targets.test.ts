@@ -122,6 +122,21 @@ describe('DockerodeTargets (real Docker engine)', () => {
     await expect(t.restart(sick.Id)).rejects.toThrow(/not running and healthy within 2000 ms/);
   });
 
+  it('restarts a container with a healthcheck and reports when it stopped, started and turned healthy', async () => {
+    const fit = await start('fit-1', { [SERVICE_LABEL]: 'fit', [REMEDIATE_LABEL]: 'true' }, true);
+    const t = targets({ restartTimeoutMs: 20_000 });
+    const begun = Date.now();
+    const result = await t.restart(fit.Id);
+    const [stopped, started, healthy] = [result.stoppedAt, result.startedAt, result.healthyAt].map((at) =>
+      Date.parse(at ?? ''),
+    );
+    expect(stopped).toBeGreaterThanOrEqual(begun - 1_000);
+    expect(started).toBeGreaterThanOrEqual(stopped!);
+    expect(healthy).toBeGreaterThan(started!);
+    expect(healthy).toBeLessThanOrEqual(Date.now());
+    expect((await docker.getContainer(fit.Id).inspect()).State.Health?.Status).toBe('healthy');
+  });
+
   it('fails when its own container cannot be found and no project is set', async () => {
     const t = new DockerodeTargets({ socketPath, hostname: 'no-such-container-meshlab' });
     await expect(t.project()).rejects.toThrow(/"no-such-container-meshlab" not found; set COMPOSE_PROJECT/);

@@ -68,7 +68,10 @@ export function createApp(deps: GatewayDeps): Gateway {
   const random = deps.random ?? Math.random;
   const readiness = deps.readiness ?? new Readiness();
   const services = new Map<string, ServiceRuntime>();
-  const metrics = new GatewayMetrics(registry, () => endpointViews(services));
+  const metrics = new GatewayMetrics(registry, {
+    endpoints: () => endpointViews(services),
+    limits: () => new Map([...services].map(([name, s]) => [name, s.limit.snapshot()])),
+  });
   for (const [name, config] of Object.entries(deps.deployment.services)) {
     const runtime = new ServiceRuntime(name, config, {
       now,

@@ -3,7 +3,7 @@ import type { LimitsSnapshot } from './concurrency-limit.js';
 import type { DiscoverySnapshot } from './discovery.js';
 import type { RetryBudgetSnapshot } from './retry-budget.js';
 import type { ServiceRuntime } from './service-runtime.js';
-import type { EndpointView } from './metrics.js';
+import type { EndpointView } from './scrape-gauges.js';
 
 export interface EndpointStatus {
   id: string;

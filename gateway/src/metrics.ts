@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { latencyBuckets } from '@meshlab/common';
 import { circuitStates, type CircuitState } from './circuit-breaker.js';
 import { CounterCells, type CounterCell } from './counter-cells.js';
+import { registerScrapeGauges, type ScrapeViews } from './scrape-gauges.js';
 import type { AttemptOutcome } from './retry-policy.js';
 
 const outcomes: readonly AttemptOutcome[] = [
@@ -32,12 +33,6 @@ export interface ServiceMetrics {
   circuit(state: CircuitState, transitioned: boolean): void;
 }
 
-/** What the scrape-time gauges need to know of one endpoint. */
-export interface EndpointView {
-  id: string;
-  ejected: boolean;
-}
-
 /** The gateway_* metrics of SPEC.md on one registry. */
 export class GatewayMetrics {
   readonly #requests: CounterCells;
@@ -51,9 +46,10 @@ export class GatewayMetrics {
   readonly #transitions: Counter;
   readonly #services = new Map<string, ServiceMetrics>();
 
-  /** endpoints: each service's current endpoints, read at scrape time. */
-  constructor(registry: Registry, endpoints: () => Map<string, readonly EndpointView[]>) {
+  constructor(registry: Registry, views: ScrapeViews) {
     const registers = [registry];
+    const endpoints = () => views.endpoints();
+    registerScrapeGauges(registry, views);
     const requests: Counter = new Counter({
       name: 'gateway_requests_total',
       help: 'Requests answered by the gateway, by service (none: no route), method and status code',
@@ -107,19 +103,6 @@ export class GatewayMetrics {
       labelNames: ['service', 'to'],
       registers,
     });
-    new Gauge({
-      name: 'gateway_endpoints',
-      help: 'Endpoints per service by status (healthy: in rotation, ejected: by outlier detection)',
-      labelNames: ['service', 'status'],
-      registers,
-      collect() {
-        for (const [service, list] of endpoints()) {
-          const ejected = list.filter((e) => e.ejected).length;
-          this.labels(service, 'healthy').set(list.length - ejected);
-          this.labels(service, 'ejected').set(ejected);
-        }
-      },
-    });
     this.#ejections = new Counter({
       name: 'gateway_ejections_total',
       help: 'Ejections by outlier detection, per replica',
@@ -128,19 +111,6 @@ export class GatewayMetrics {
       // A known replica's count starts at 0, so that increase() sees its first ejection.
       collect() {
         for (const [service, list] of endpoints()) for (const e of list) this.labels(service, e.id).inc(0);
-      },
-    });
-    new Gauge({
-      name: 'gateway_endpoint_ejected',
-      help: '1 while outlier detection keeps the replica out of rotation, else 0; one series per known endpoint',
-      labelNames: ['service', 'instance_id'],
-      registers,
-      collect() {
-        // The series of an endpoint that left disappears.
-        this.reset();
-        for (const [service, list] of endpoints()) {
-          for (const e of list) this.labels(service, e.id).set(e.ejected ? 1 : 0);
-        }
       },
     });
   }

@@ -67,6 +67,11 @@ describe('concurrency limits', () => {
     const second = gw.get('/svc/b');
     await eventually(() => limits()?.pending === 1);
     expect(limits()).toMatchObject({ maxRequests: 1, maxPending: 1, active: 1, pending: 1 });
+    const metrics = await (await gw.get('/metrics')).text();
+    expect(metrics).toContain('gateway_requests_in_flight{service="svc",state="active"} 1');
+    expect(metrics).toContain('gateway_requests_in_flight{service="svc",state="pending"} 1');
+    expect(metrics).toContain('gateway_concurrency_limit{service="svc",limit="max_requests"} 1');
+    expect(metrics).toContain('gateway_concurrency_limit{service="svc",limit="max_pending"} 1');
     expect((await gw.get('/svc/c')).status).toBe(503);
     releaseOne();
     expect((await first).status).toBe(200);

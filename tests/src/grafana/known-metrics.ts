@@ -35,6 +35,9 @@ export const extraMetrics = [
   'gateway_retry_budget_exhausted_total',
   'gateway_endpoint_ejected',
   'gateway_ejections_total',
+  'gateway_overflow_total',
+  'gateway_requests_in_flight',
+  'gateway_concurrency_limit',
   'controller_rule_consecutive_errors',
 ] as const;
 
