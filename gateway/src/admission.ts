@@ -9,7 +9,7 @@ import type { ServiceRuntime } from './service-runtime.js';
  * request's deadline and its client allow.
  */
 export async function waitForSlot(service: ServiceRuntime, signals: RequestSignals): Promise<EntryResult> {
-  const waiting = signals.attempt(0);
+  const waiting = signals.waitSignal();
   try {
     return await service.limit.enter(waiting.signal);
   } finally {
@@ -30,7 +30,7 @@ export function limitError(
     const message = `${method} ${path} not sent: service ${service.name} has ${maxRequests} requests upstream and ${maxPending} waiting (mesh.limits maxRequests / maxPending)`;
     return new GatewayError(503, 'overflow', message, service.name);
   }
-  if (signals.clientGone.aborted) {
+  if (signals.clientGone) {
     return new GatewayError(499, 'internal', 'client closed the request', service.name);
   }
   const { overallMs } = service.config.resilience.timeouts;

@@ -42,8 +42,8 @@ export async function forward(ctx: ForwardContext): Promise<Final> {
     (tried ??= new Set()).add(endpoint.id);
     if (ctx.attempts === 0) service.budget.recordRequest();
     ctx.attempts++;
-    last = await attemptOnce(endpoint, ctx, signals.attempt(perTryMs), perTryMs);
-    if (signals.clientGone.aborted) {
+    last = await attemptOnce(endpoint, ctx, signals, perTryMs);
+    if (signals.clientGone) {
       service.metrics.attempt(last.response ? last.result.outcome : 'cancelled', endpoint.id);
       discard(last);
       return clientGone(service.name);

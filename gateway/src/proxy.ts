@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@meshlab/common';
 import { admit, limitError, waitForSlot } from './admission.js';
+import type { ConcurrencyLimit } from './concurrency-limit.js';
 import { forward, type Final, type ForwardContext } from './forward.js';
 import { GatewayError, sendGatewayError } from './gateway-error.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
@@ -30,8 +31,8 @@ interface Exchange {
   startedAt: number;
   metrics: ServiceMetrics;
   attempts: number;
-  /** Gives back the service's mesh.limits slot, once the exchange is over. */
-  leave: (() => void) | undefined;
+  /** The mesh.limits whose slot the exchange holds, given back once it is over. */
+  slot: ConcurrencyLimit | undefined;
   /** The upstream response being streamed to the client. */
   streaming: UpstreamResponse | undefined;
 }
@@ -47,7 +48,7 @@ export function createProxyHandler(deps: ProxyDeps): RequestListener {
       startedAt: performance.now(),
       metrics: deps.unrouted,
       attempts: 0,
-      leave: undefined,
+      slot: undefined,
       streaming: undefined,
     };
     handle(deps, exchange).catch((error: unknown) => {
@@ -110,13 +111,11 @@ async function send(ex: Exchange, service: ServiceRuntime, path: string, body: B
   });
   const entry = service.limit.tryEnter() ? 'entered' : await waitForSlot(service, signals);
   if (entry !== 'entered') {
-    signals.dispose();
     return fail(ex, limitError(service, method, path, entry, signals));
   }
-  ex.leave = () => service.limit.leave();
+  ex.slot = service.limit;
   const ticket = admit(service, method, path);
   if (ticket instanceof GatewayError) {
-    signals.dispose();
     return fail(ex, ticket);
   }
   const ctx: ForwardContext = {
@@ -129,7 +128,6 @@ async function send(ex: Exchange, service: ServiceRuntime, path: string, body: B
     attempts: 0,
   };
   const final = await forward(ctx);
-  signals.dispose();
   void service.breaker.record(ticket, final.verdict);
   ex.attempts = ctx.attempts;
   if (final.error) return fail(ex, final.error);
@@ -168,9 +166,9 @@ function respond(ex: Exchange, final: Final): void {
 }
 
 function done(ex: Exchange): void {
-  const leave = ex.leave;
-  ex.leave = undefined;
-  leave?.();
+  const slot = ex.slot;
+  ex.slot = undefined;
+  slot?.leave();
 }
 
 function fail(ex: Exchange, error: GatewayError): void {
