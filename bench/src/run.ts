@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { toMarkdown, type BenchTable } from './table.js';
 
-const benchmarks = ['gateway-proxy', 'service-a-rate', 'registry-health-round'];
+const benchmarks = ['gateway-proxy', 'service-a-rate', 'registry-health-round', 'registry-caps'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
