@@ -23,6 +23,8 @@ const setUpstream = new Set([
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
+  // hop-limit.ts sends it on incremented
+  'x-mesh-hops',
 ]);
 const setDownstream = new Set([
   ...hopByHop,

@@ -7,6 +7,8 @@ import { forward, UpstreamFailure, type Final, type ForwardContext } from './for
 import { GatewayError, sendGatewayError } from './gateway-error.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import type { ServiceMetrics } from './metrics.js';
+import { checkHops, withHops } from './hop-limit.js';
+import { checkHost } from './host-guard.js';
 import { InvalidPathError, safeRequestPath } from './path-guard.js';
 import { BodyTooLargeError, hasBody, readBody } from './request-body.js';
 import type { Router } from './router.js';
@@ -19,6 +21,8 @@ export interface ProxyDeps {
   /** Metrics of requests that matched no route (service="none"). */
   unrouted: ServiceMetrics;
   maxBodyBytes: number;
+  /** Gateway passes a request may make (X-Mesh-Hops) before it is a loop (508). */
+  maxHops: number;
   logger: Logger;
 }
 
@@ -75,6 +79,8 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
   }
   const service = deps.services.get(match.route.service) as ServiceRuntime;
   ex.metrics = service.metrics;
+  const hops = checkHost(req) ?? checkHops(req, deps.maxHops, target.path);
+  if (typeof hops !== 'number') return fail(ex, hops);
   let body: Buffer | undefined;
   try {
     if (hasBody(req)) body = await readBody(req, deps.maxBodyBytes);
@@ -93,7 +99,7 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
     service,
     method,
     path: match.upstreamPath,
-    headers: upstreamHeaders(req, ex.requestId),
+    headers: withHops(upstreamHeaders(req, ex.requestId), hops),
     body,
     startedAt: ex.startedAt,
     attempts: 0,
