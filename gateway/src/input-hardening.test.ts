@@ -105,8 +105,8 @@ describe('gateway loop guard', () => {
 
   /** A gateway that knows its own port, with the catalog routed back to itself unless a replica is given. */
   async function loopingGateway(options: { self: boolean; replica?: string }) {
-    let gateway: Gateway | undefined;
-    const running = await listen((req, res) => gateway?.handler(req, res), 0, '127.0.0.1');
+    const holder: { gateway?: Gateway } = {};
+    const running = await listen((req, res) => holder.gateway?.handler(req, res), 0, '127.0.0.1');
     const registry = await new FakeRegistry().start();
     registry.set({
       catalog: [
@@ -114,7 +114,7 @@ describe('gateway loop guard', () => {
         ...(options.replica ? [{ id: 'real-1', url: options.replica }] : []),
       ],
     });
-    gateway = createApp({
+    const gateway = createApp({
       deployment: deploymentSchema.parse({
         services: { catalog: { path: '/catalog' } },
         mesh: { ...quietMesh, retry: { ...quietMesh.retry, maxAttempts: 1 } },
@@ -124,11 +124,12 @@ describe('gateway loop guard', () => {
       ...(options.self ? { self: { port: running.port, hosts: [] } } : {}),
       discovery: { waitS: 1, minIntervalMs: 10 },
     });
+    holder.gateway = gateway;
     await gateway.start();
     let seen = 0;
     running.server.on('request', () => seen++);
     stop = async () => {
-      await gateway?.stop();
+      await gateway.stop();
       running.server.closeAllConnections();
       await Promise.all([closeServer(running.server, 500), registry.close()]);
     };

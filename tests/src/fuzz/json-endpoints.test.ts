@@ -63,8 +63,8 @@ beforeAll(async () => {
   );
   await serve('service-a', createServiceA({ ...deps(), generator, adminToken }));
   // The shop behind a real gateway: cart and order call catalog and cart through it.
-  let gatewayHandler: Gateway['handler'] | undefined;
-  const gatewayServer = await serve('gateway', (req, res) => gatewayHandler?.(req, res));
+  // Listening first: the shop needs the gateway's URL, the gateway the shop's.
+  const gatewayServer = await serve('gateway', (req, res) => gateway.handler(req, res));
   const shopUrls: Record<string, string> = {};
   for (const service of ['catalog', 'cart', 'order'] as ShopService[]) {
     const app = createShop({ ...deps(), service, gatewayUrl: gatewayServer.url, upstreamTimeoutMs: 2000 });
@@ -78,7 +78,6 @@ beforeAll(async () => {
     }),
     adminToken,
   });
-  gatewayHandler = gateway.handler;
   await gateway.start();
 }, 30_000);
 

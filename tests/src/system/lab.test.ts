@@ -2,6 +2,7 @@
 import { badInputScenario } from './scenarios/bad-input.js';
 import { circuitBreakerScenario } from './scenarios/circuit-breaker.js';
 import { discoveryScenario } from './scenarios/discovery.js';
+import { hardeningScenario } from './scenarios/hardening.js';
 import { interServiceScenario } from './scenarios/inter-service.js';
 import { nodeImageScenario } from './scenarios/node-image.js';
 import { observabilityScenario } from './scenarios/observability.js';
@@ -18,3 +19,4 @@ circuitBreakerScenario();
 outlierEjectionScenario();
 selfHealingScenario();
 badInputScenario();
+hardeningScenario();
