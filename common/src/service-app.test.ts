@@ -75,7 +75,7 @@ describe('service app', () => {
     const url = await start();
     const response = await post(`${url}/items`, JSON.stringify({ name: 'x'.repeat(200_000) }));
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(await response.json()).toMatchObject({ error: 'payload_too_large', limit: 102400 });
   });
 
   it('answers a body nested 40,000 deep with 400 json_too_deep naming the limit', async () => {
