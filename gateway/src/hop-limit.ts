@@ -25,8 +25,8 @@ export function checkHops(req: IncomingMessage, maxHops: number, target: string)
   return new GatewayError(508, 'loop_detected', message, null);
 }
 
-/** Adds the incremented hop count to the upstream headers (the incoming one is not passed on). */
-export function withHops(headers: string[], hops: number): string[] {
-  headers.push(hopHeader, String(hops + 1));
-  return headers;
+/** The hop count to send upstream: the request's (checked by `checkHops` before) plus this pass. */
+export function nextHops(req: IncomingMessage): string {
+  const raw = req.headers[hopHeader];
+  return String(typeof raw === 'string' ? Number(raw.trim()) + 1 : 1);
 }

@@ -7,7 +7,7 @@ import { forward, UpstreamFailure, type Final, type ForwardContext } from './for
 import { GatewayError, sendGatewayError } from './gateway-error.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import type { ServiceMetrics } from './metrics.js';
-import { checkHops, withHops } from './hop-limit.js';
+import { checkHops } from './hop-limit.js';
 import { checkHost } from './host-guard.js';
 import { InvalidPathError, safeRequestPath } from './path-guard.js';
 import { BodyTooLargeError, hasBody, readBody } from './request-body.js';
@@ -79,8 +79,8 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
   }
   const service = deps.services.get(match.route.service) as ServiceRuntime;
   ex.metrics = service.metrics;
-  const hops = checkHost(req) ?? checkHops(req, deps.maxHops, target.path);
-  if (typeof hops !== 'number') return fail(ex, hops);
+  const refused = checkHost(req) ?? checkHops(req, deps.maxHops, target.path);
+  if (refused instanceof GatewayError) return fail(ex, refused);
   let body: Buffer | undefined;
   try {
     if (hasBody(req)) body = await readBody(req, deps.maxBodyBytes);
@@ -99,7 +99,7 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
     service,
     method,
     path: match.upstreamPath,
-    headers: withHops(upstreamHeaders(req, ex.requestId), hops),
+    headers: upstreamHeaders(req, ex.requestId),
     body,
     startedAt: ex.startedAt,
     attempts: 0,
