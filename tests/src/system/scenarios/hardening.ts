@@ -4,7 +4,17 @@ import { allProjectContainers, type ReplicaContainer } from '../docker.js';
 import { admin, eventually, http, stack } from '../http.js';
 import { discovered, instancesOf, meshStatus } from '../mesh.js';
 
-const deepJson = (field: string) => `{"${field}":${'['.repeat(40_000)}${']'.repeat(40_000)}}`;
+const deepJson = (field: string, depth = 40_000) => `{"${field}":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+
+/** Whether the gateway's discovery has caught up with the registry's current index. */
+async function gatewayCaughtUp(): Promise<boolean> {
+  const { gateway, registry } = stack();
+  const [mesh, offer] = await Promise.all([
+    http<{ discovery: { index: number | null } }>('GET', `${gateway}/mesh/status`),
+    http<{ index: number }>('GET', `${registry}/discovery`),
+  ]);
+  return mesh.body.discovery.index === offer.body.index;
+}
 
 /** Correct traffic while the attacks run: browse and add for one user; every answer recorded. */
 function steadyTraffic() {
@@ -65,7 +75,8 @@ export function hardeningScenario() {
       const attacks: [string, string, string, Record<string, string>][] = [
         ['POST', `${gateway}/cart/deep-user/add`, deepJson('productId'), {}],
         ['POST', `${gateway}/order/create`, deepJson('userId'), {}],
-        ['POST', `${registry}/services/register`, deepJson('name'), admin()],
+        // The registry takes 16 kB at most (413 beyond): 5,000 deep fits.
+        ['POST', `${registry}/services/register`, deepJson('name', 5_000), admin()],
         ['PUT', `${replica?.url}/faults`, deepJson('errorRate'), admin()],
         ['PUT', `${serviceA}/load`, deepJson('rps'), admin()],
       ];
@@ -132,6 +143,7 @@ export function hardeningScenario() {
           const offered = await discovered('catalog');
           return loops.every((id) => offered.includes(id));
         });
+        await eventually('the gateway to have seen that offer', gatewayCaughtUp);
         for (let i = 0; i < 20; i++) {
           const answer = await http('GET', `${gateway}/catalog/products/1`);
           expect(answer.status).toBe(200);
