@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, envSchema, loadConfig } from './config.js';
+import { ConfigError, envSchema, loadConfig, describeValue } from './config.js';
 
 const schema = z.object({
   PORT: envSchema.port(5000),
@@ -57,5 +57,25 @@ describe('envSchema.url', () => {
     const a: string = config.A;
     expect(a).toBe('http://a:1');
     expect(config.B).toBeUndefined();
+  });
+});
+
+describe('describeValue', () => {
+  it('shows a shallow value as JSON', () => {
+    expect(describeValue([[4]])).toBe('[[4]]');
+    expect(describeValue('1e1')).toBe('"1e1"');
+    expect(describeValue(true)).toBe('true');
+    expect(describeValue(undefined)).toBe('nothing');
+  });
+
+  it('describes a value nested 40,000 deep without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 40_000; i++) deep = [deep];
+    expect(describeValue(deep)).toBe('[[[...]]]');
+  });
+
+  it('shows at most five items and 60 characters', () => {
+    expect(describeValue([1, 2, 3, 4, 5, 6, 7])).toBe('[1,2,3,4,5,...]');
+    expect(describeValue('x'.repeat(1000))).toHaveLength(60);
   });
 });

@@ -13,10 +13,36 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 
-function describeValue(value: unknown): string {
+const shownChars = 60;
+const shownDepth = 2;
+const shownItems = 5;
+
+/**
+ * A short picture of a value for an error message, e.g. `[[4]]` or `{"a":{"b":...}}`: at most two
+ * levels and five items deep, so a hostile value cannot make it slow or recurse without end.
+ */
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const text = preview(value, shownDepth);
+  return text.length > shownChars ? `${text.slice(0, shownChars - 3)}...` : text;
+}
+
+function preview(value: unknown, depth: number): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') return `${value}n`;
+    return typeof value === 'string' ? JSON.stringify(value.slice(0, shownChars)) : String(value);
+  }
+  const isArray = Array.isArray(value);
+  const entries = isArray ? value.slice(0, shownItems + 1) : Object.keys(value).slice(0, shownItems + 1);
+  if (entries.length === 0) return isArray ? '[]' : '{}';
+  if (depth === 0) return isArray ? '[...]' : '{...}';
+  const parts = entries.slice(0, shownItems).map((entry) => {
+    if (isArray) return preview(entry, depth - 1);
+    const key = entry as string;
+    return `${JSON.stringify(key)}:${preview((value as Record<string, unknown>)[key], depth - 1)}`;
+  });
+  if (entries.length > shownItems) parts.push('...');
+  return isArray ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
 }
 
 /** Turns zod issues into "KEY: expected X, got Y" lines. */

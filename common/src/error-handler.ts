@@ -16,6 +16,7 @@ function fromBodyParser(error: unknown): HttpError | undefined {
   if (type === 'entity.too.large')
     return new PayloadTooLargeError(`request body is larger than ${limit ?? 'the limit of'} bytes`, {
       cause: error,
+      ...(limit === undefined ? {} : { details: { limit } }),
     });
   if (type === 'encoding.unsupported' || type === 'charset.unsupported')
     return new HttpError(415, 'unsupported_media_type', 'request body encoding is not supported', {

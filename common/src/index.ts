@@ -4,6 +4,7 @@ export * from './logger.js';
 export * from './errors.js';
 export * from './error-handler.js';
 export * from './validate.js';
+export * from './json-limits.js';
 export * from './metrics.js';
 export * from './readiness.js';
 export * from './probes.js';

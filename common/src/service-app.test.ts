@@ -75,7 +75,53 @@ describe('service app', () => {
     const url = await start();
     const response = await post(`${url}/items`, JSON.stringify({ name: 'x'.repeat(200_000) }));
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(await response.json()).toMatchObject({ error: 'payload_too_large', limit: 102400 });
+  });
+
+  it('answers a body nested 40,000 deep with 400 json_too_deep naming the limit', async () => {
+    const url = await start();
+    const deep = `{"name":"a","quantity":${'['.repeat(40_000)}${']'.repeat(40_000)}}`;
+    const response = await post(`${url}/items`, deep);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; message: string; limit: number };
+    expect(body).toMatchObject({ error: 'json_too_deep', limit: 32 });
+    expect(body.message).toContain('32 levels');
+  });
+
+  it('accepts a body nested exactly as deep as the limit', async () => {
+    const url = await start();
+    const nested = `${'['.repeat(31)}${']'.repeat(31)}`;
+    const response = await post(`${url}/items`, `{"name":"a","quantity":1,"extra":${nested}}`);
+    expect(response.status).toBe(201);
+  });
+
+  it('does not count brackets inside strings as nesting', async () => {
+    const url = await start();
+    const response = await post(
+      `${url}/items`,
+      JSON.stringify({ name: `[{"\\${'['.repeat(100)}`, quantity: 1 }),
+    );
+    expect(response.status).toBe(201);
+  });
+
+  it('names the field of a deep value that fails validation without recursing into it', async () => {
+    const url = await start();
+    const deep = `{"name":"a","quantity":${'{"a":'.repeat(30)}1${'}'.repeat(30)}}`;
+    const response = await post(`${url}/items`, deep);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { message: string; fields: string[] };
+    expect(body.fields).toEqual(['quantity']);
+    expect(body.message).toContain('got {"a":{"a":{...}}}');
+  });
+
+  it('treats prototype-named keys in a body as ordinary names', async () => {
+    const url = await start();
+    const response = await post(
+      `${url}/items`,
+      '{"name":"a","quantity":1,"__proto__":{"quantity":0},"constructor":1}',
+    );
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ name: 'a', quantity: 1 });
   });
 
   it('names every bad field of a body in a 400', async () => {

@@ -11,21 +11,33 @@ export const userIdSchema = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1..64 letters, digits, "_" or "-"')
   .describe('a user id: 1..64 letters, digits, "_" or "-", e.g. user123');
 
-export const productIdSchema = z.coerce
-  .number({ error: 'expected a positive integer product id' })
-  .int('expected a positive integer product id')
-  .min(1, 'expected a positive integer product id')
-  .max(Number.MAX_SAFE_INTEGER, 'expected a positive integer product id')
-  .describe('a product id, a positive integer, e.g. 1');
+// Plain decimal digits only: z.coerce would also take true, [[4]], "0x10", "1e1" and " 4".
+const decimalDigits = /^[0-9]{1,16}$/;
+
+/**
+ * An integer field: a JSON integer, or (from a path or query string) decimal digits; booleans,
+ * arrays, hex, exponent and fraction forms are refused with `message`.
+ */
+export function integerField(message: string, min: number, max: number) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && decimalDigits.test(value) ? Number(value) : value),
+    z.number({ error: message }).int(message).min(min, message).max(max, message),
+  );
+}
+
+export const productIdSchema = integerField(
+  'expected a positive integer product id',
+  1,
+  Number.MAX_SAFE_INTEGER,
+).describe('a product id, a positive integer, e.g. 1');
 
 export const maxQuantityPerProduct = 99;
 
-export const quantitySchema = z.coerce
-  .number({ error: `expected an integer in 1..${maxQuantityPerProduct}` })
-  .int(`expected an integer in 1..${maxQuantityPerProduct}`)
-  .min(1, `expected an integer in 1..${maxQuantityPerProduct}`)
-  .max(maxQuantityPerProduct, `expected an integer in 1..${maxQuantityPerProduct}`)
-  .describe(`how many, 1..${maxQuantityPerProduct} (also in total for one product in a cart)`);
+export const quantitySchema = integerField(
+  `expected an integer in 1..${maxQuantityPerProduct}`,
+  1,
+  maxQuantityPerProduct,
+).describe(`how many, 1..${maxQuantityPerProduct} (also in total for one product in a cart)`);
 
 export const maxPageSize = 100;
 
@@ -37,20 +49,10 @@ export const productListQuery = z.object({
     .max(64)
     .optional()
     .describe('only products of this category'),
-  limit: z.coerce
-    .number({ error: `expected an integer in 1..${maxPageSize}` })
-    .int(`expected an integer in 1..${maxPageSize}`)
-    .min(1, `expected an integer in 1..${maxPageSize}`)
-    .max(maxPageSize, `expected an integer in 1..${maxPageSize}`)
+  limit: integerField(`expected an integer in 1..${maxPageSize}`, 1, maxPageSize)
     .default(20)
     .describe('page size'),
-  offset: z.coerce
-    .number({ error: 'expected an integer >= 0' })
-    .int('expected an integer >= 0')
-    .min(0, 'expected an integer >= 0')
-    .max(1_000_000, 'expected an integer >= 0')
-    .default(0)
-    .describe('products to skip'),
+  offset: integerField('expected an integer >= 0', 0, 1_000_000).default(0).describe('products to skip'),
 });
 
 export const productSearchQuery = z.object({

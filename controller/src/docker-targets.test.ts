@@ -137,6 +137,18 @@ describe('DockerodeTargets (real Docker engine)', () => {
     expect((await docker.getContainer(fit.Id).inspect()).State.Health?.Status).toBe('healthy');
   });
 
+  it('lists a paused container as unhealthy and restarts it to running', async () => {
+    const hung = await start('hung-1', { [SERVICE_LABEL]: 'hung', [REMEDIATE_LABEL]: 'true' });
+    await docker.getContainer(hung.Id).pause();
+    const t = targets({ restartTimeoutMs: 20_000 });
+    expect((await t.find('hung')).map((c) => [c.id, c.health])).toEqual([[hung.Id, 'unhealthy']]);
+    const result = await t.restart(hung.Id);
+    expect(result.startedAt).not.toBe(hung.State.StartedAt);
+    const after = await docker.getContainer(hung.Id).inspect();
+    expect([after.State.Running, after.State.Paused]).toEqual([true, false]);
+    expect((await t.find('hung'))[0]?.health).toBe('none');
+  }, 30_000);
+
   it('fails when its own container cannot be found and no project is set', async () => {
     const t = new DockerodeTargets({ socketPath, hostname: 'no-such-container-meshlab' });
     await expect(t.project()).rejects.toThrow(/"no-such-container-meshlab" not found; set COMPOSE_PROJECT/);

@@ -11,7 +11,7 @@ export interface ManagedContainer {
   name: string;
   service: string;
   hostname: string;
-  /** Docker health; `none` without a healthcheck. */
+  /** Docker health; `none` without a healthcheck; a paused container is `unhealthy` (it is hung). */
   health: 'starting' | 'healthy' | 'unhealthy' | 'none';
 }
 
@@ -29,7 +29,7 @@ export interface RestartResult {
 export interface DockerTargets {
   /** The compose project the controller acts in; throws when Docker is unreachable or it cannot be found. */
   project(): Promise<string>;
-  /** Running managed containers. */
+  /** Running (and paused) managed containers. */
   list(): Promise<ManagedContainer[]>;
   /**
    * Managed containers of a compose service ("*" = any); with instanceId, only the one whose id starts
@@ -69,6 +69,8 @@ export function explainSocketError(error: unknown, socketPath: string): unknown 
 }
 
 function healthOf(info: Inspect): ManagedContainer['health'] {
+  // Docker runs no healthcheck in a paused container, so its last status would stay `healthy`.
+  if (info.State.Paused) return 'unhealthy';
   const status = info.State.Health?.Status;
   return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : 'none';
 }
@@ -126,7 +128,10 @@ export class DockerodeTargets implements DockerTargets {
   async list(): Promise<ManagedContainer[]> {
     const project = await this.project();
     const summaries = await this.#docker.listContainers({
-      filters: { label: [`${PROJECT_LABEL}=${project}`, `${REMEDIATE_LABEL}=true`], status: ['running'] },
+      filters: {
+        label: [`${PROJECT_LABEL}=${project}`, `${REMEDIATE_LABEL}=true`],
+        status: ['running', 'paused'],
+      },
     });
     const infos = await Promise.all(
       summaries
@@ -162,6 +167,8 @@ export class DockerodeTargets implements DockerTargets {
         `restart ${name}: refused, not a container of project ${this.#project} labelled ${REMEDIATE_LABEL}=true (or it is the controller)`,
       );
     }
+    // A paused (frozen) process cannot take SIGTERM: thaw it first, then stop it the ordinary way.
+    if (before.State.Paused) await container.unpause();
     await container.restart({ t: this.#options.stopTimeoutS ?? 10 });
     const after = await this.#waitReady(container, name, before.State.StartedAt, started);
     const healthyAt = firstPassAfter(after);

@@ -28,8 +28,10 @@ import type { DispatcherFactory } from './endpoints.js';
 import { endpointViews, meshStatus, type MeshStatus } from './mesh-status.js';
 import { GatewayMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { defaultMaxHops } from './hop-limit.js';
 import { createProxyHandler } from './proxy.js';
 import { Router } from './router.js';
+import { SelfAddress, type SelfAddressOptions } from './self-address.js';
 import { ServiceRuntime } from './service-runtime.js';
 
 export interface GatewayDeps {
@@ -47,6 +49,10 @@ export interface GatewayDeps {
   /** Discovery long-poll tuning (tests use short waits). */
   discovery?: { waitS?: number; minIntervalMs?: number; retryBaseMs?: number; retryMaxMs?: number };
   dispatcherFactory?: DispatcherFactory;
+  /** Gateway passes a request may make (X-Mesh-Hops) before it is a loop: 508, default 3. */
+  maxHops?: number;
+  /** This gateway's own addresses: a discovered endpoint at one of them is refused (it would loop). */
+  self?: SelfAddressOptions;
 }
 
 export interface Gateway {
@@ -90,8 +96,10 @@ export function createApp(deps: GatewayDeps): Gateway {
     })),
   );
   const discovery = new Discovery({ registryUrl: deps.registryUrl, logger, now, ...deps.discovery });
+  const self = deps.self ? new SelfAddress(deps.self, logger) : undefined;
   discovery.on('update', (found: DiscoveryResponse['services']) => {
-    for (const [name, service] of services) service.setDiscovered(found[name]);
+    for (const [name, service] of services)
+      service.setDiscovered(self ? self.withoutSelf(name, found[name]) : found[name]);
     logger.info(
       { services: Object.fromEntries(Object.entries(found).map(([n, e]) => [n, e.length])) },
       'endpoints updated',
@@ -103,6 +111,7 @@ export function createApp(deps: GatewayDeps): Gateway {
     services,
     unrouted: metrics.service('none'),
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
+    maxHops: deps.maxHops ?? defaultMaxHops,
     logger,
   });
   const admin = createAdminApp({

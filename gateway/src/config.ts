@@ -8,6 +8,18 @@ export const gatewayEnvSchema = z.object({
   ADMIN_TOKEN: envSchema.optionalString(),
   LOG_LEVEL: envSchema.logLevel(),
   MAX_BODY_BYTES: envSchema.int(1024 * 1024, 0, 64 * 1024 * 1024),
+  /** Gateway passes a request may make before it is a routing loop (508 loop_detected). */
+  GATEWAY_MAX_HOPS: envSchema.int(3, 1, 100),
+  /** Comma-separated names that reach this gateway besides its hostname and addresses. */
+  GATEWAY_SELF_HOSTS: z
+    .string()
+    .default('gateway')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+    ),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

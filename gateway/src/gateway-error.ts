@@ -3,6 +3,9 @@ import type { ServerResponse } from 'node:http';
 export type GatewayErrorCode =
   | 'no_route'
   | 'invalid_path'
+  | 'invalid_host'
+  | 'invalid_header'
+  | 'loop_detected'
   | 'no_healthy_upstream'
   | 'circuit_open'
   | 'overflow'

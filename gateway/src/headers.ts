@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import { hopHeader, nextHops } from './hop-limit.js';
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus the ones the gateway sets itself. */
 const hopByHop = new Set([
@@ -23,6 +24,8 @@ const setUpstream = new Set([
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
+  // sent on incremented (hop-limit.ts)
+  hopHeader,
 ]);
 const setDownstream = new Set([
   ...hopByHop,
@@ -76,6 +79,8 @@ export function upstreamHeaders(req: IncomingMessage, requestId: string): string
     forwardedFor ? `${forwardedFor}, ${client}` : client,
     'x-forwarded-proto',
     forwardedProto ?? 'http',
+    hopHeader,
+    nextHops(req),
   );
   if (forwardedHost) out.push('x-forwarded-host', forwardedHost);
   return out;

@@ -1,3 +1,4 @@
+import { hostname, networkInterfaces } from 'node:os';
 import {
   createLogger,
   installGracefulShutdown,
@@ -18,6 +19,8 @@ runMain('gateway', async () => {
     logger,
     adminToken: config.ADMIN_TOKEN,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    maxHops: config.GATEWAY_MAX_HOPS,
+    self: { port: config.PORT, hosts: ownHosts(config.GATEWAY_SELF_HOSTS) },
   });
   const { server, port } = await listen(gateway.handler, config.PORT);
   installGracefulShutdown({
@@ -32,3 +35,9 @@ runMain('gateway', async () => {
   );
   await gateway.start();
 });
+
+/** The configured names, the hostname and every interface address: what reaches this process. */
+function ownHosts(configured: readonly string[]): string[] {
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
+  return [...configured, hostname(), ...addresses];
+}

@@ -30,7 +30,7 @@ export function safeRequestPath(url: string): SafePath {
   if (badEscape.test(path)) throw new InvalidPathError(`malformed %-escape in path: ${clip(path)}`);
   path = path.replace(/\/{2,}/g, '/');
   for (const segment of path.split('/')) {
-    const decoded = decodeURIComponent(segment);
+    const decoded = decodeSegment(segment, path);
     if (decoded === '.' || decoded === '..') {
       throw new InvalidPathError(`dot segments are not allowed in the path: ${clip(path)}`);
     }
@@ -42,6 +42,15 @@ export function safeRequestPath(url: string): SafePath {
     }
   }
   return { path, query };
+}
+
+function decodeSegment(segment: string, path: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // e.g. %FF or %C3%28: well-formed escapes that are not UTF-8
+    throw new InvalidPathError(`%-escapes in the path are not UTF-8: ${clip(path)}`);
+  }
 }
 
 function clip(text: string): string {

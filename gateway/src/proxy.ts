@@ -8,6 +8,8 @@ import { forward, type Final, type ForwardContext } from './forward.js';
 import { GatewayError, sendGatewayError } from './gateway-error.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import type { ServiceMetrics } from './metrics.js';
+import { checkHops } from './hop-limit.js';
+import { checkHost } from './host-guard.js';
 import { InvalidPathError, safeRequestPath } from './path-guard.js';
 import { BodyTooLargeError, hasBody, readBody } from './request-body.js';
 import { RequestSignals } from './request-signals.js';
@@ -21,6 +23,8 @@ export interface ProxyDeps {
   /** Metrics of requests that matched no route (service="none"). */
   unrouted: ServiceMetrics;
   maxBodyBytes: number;
+  /** Gateway passes a request may make (X-Mesh-Hops) before it is a loop (508). */
+  maxHops: number;
   logger: Logger;
 }
 
@@ -83,6 +87,8 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
   }
   const service = deps.services.get(match.route.service) as ServiceRuntime;
   ex.metrics = service.metrics;
+  const refused = checkHost(req) ?? checkHops(req, deps.maxHops, target.path);
+  if (refused instanceof GatewayError) return fail(ex, refused);
   let body: Buffer | undefined;
   try {
     if (hasBody(req)) body = await readBody(req, deps.maxBodyBytes);

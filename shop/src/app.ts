@@ -3,6 +3,7 @@ import { createServiceApp, type Logger, type Readiness } from '@meshlab/common';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import { InMemoryCartStore, type CartStore } from './cart/cart-store.js';
+import { registerCheckoutRoutes } from './cart/checkout-routes.js';
 import { registerCartRoutes } from './cart/cart-routes.js';
 import { registerCatalogRoutes } from './catalog/catalog-routes.js';
 import { products as defaultProducts, type Product } from './catalog/products.js';
@@ -64,7 +65,9 @@ export function createApp(deps: ShopAppDeps): Express {
     if (service === 'catalog') {
       registerCatalogRoutes(app, deps.catalog ?? defaultProducts);
     } else if (service === 'cart') {
-      registerCartRoutes(app, { store: deps.stores?.cart ?? new InMemoryCartStore(), gateway });
+      const store = deps.stores?.cart ?? new InMemoryCartStore(now);
+      registerCartRoutes(app, { store, gateway });
+      registerCheckoutRoutes(app, { store });
     } else {
       const orders = deps.stores?.orders ?? new InMemoryOrderStore();
       const orderService = new OrderService({

@@ -134,7 +134,7 @@ describe('cart down', () => {
     const answer = await call(at('/order/create?user_id=down-user'), 'POST');
     expect(answer.status).toBe(503);
     expect(answer.body.error).toBe('cart_unavailable');
-    expect(answer.body.message).toContain(`GET ${mesh.gatewayUrl}/cart/down-user answered`);
+    expect(answer.body.message).toContain(`POST ${mesh.gatewayUrl}/cart/down-user/checkout answered`);
     expect((await call(at('/order/user/down-user'), 'GET')).body.count).toBe(0);
   });
 });

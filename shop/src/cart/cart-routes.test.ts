@@ -154,3 +154,92 @@ describe('cart', () => {
     });
   });
 });
+
+describe('cart checkout claim', () => {
+  it('claims a cart once: a second checkout is 409 checkout_in_progress, changes too, until released', async () => {
+    await call(at('/cart/c1/add?product_id=1'), 'POST');
+    const first = await call(at('/cart/c1/checkout'), 'POST');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ userId: 'c1', items: [{ productId: 1, quantity: 1 }] });
+    const second = await call(at('/cart/c1/checkout'), 'POST');
+    expect(second).toMatchObject({ status: 409, body: { error: 'checkout_in_progress' } });
+    expect((await call(at('/cart/c1/add?product_id=2'), 'POST')).body.error).toBe('checkout_in_progress');
+    expect((await call(at('/cart/c1/clear'), 'DELETE')).status).toBe(409);
+    const claimId = String(first.body.claimId);
+    expect((await call(at(`/cart/c1/checkout/${claimId}`), 'DELETE')).status).toBe(200);
+    expect((await call(at('/cart/c1/checkout'), 'POST')).status).toBe(200);
+  });
+
+  it('lets the claim holder clear the cart, ending the claim', async () => {
+    await call(at('/cart/c2/add?product_id=1'), 'POST');
+    const { body } = await call(at('/cart/c2/checkout'), 'POST');
+    expect((await call(at(`/cart/c2/clear?claim=${String(body.claimId)}`), 'DELETE')).status).toBe(200);
+    expect((await call(at('/cart/c2'), 'GET')).body.items).toEqual([]);
+    expect((await call(at('/cart/c2/add?product_id=1'), 'POST')).status).toBe(200);
+  });
+
+  it('answers 409 empty_cart to a checkout of an empty cart', async () => {
+    expect(await call(at('/cart/c3/checkout'), 'POST')).toMatchObject({
+      status: 409,
+      body: { error: 'empty_cart' },
+    });
+  });
+
+  it('answers 400 naming claimId for a malformed claim id', async () => {
+    const { status, body } = await call(at('/cart/c3/checkout/nope'), 'DELETE');
+    expect(status).toBe(400);
+    expect(body.fields).toEqual(['claimId']);
+  });
+});
+
+describe('ids and quantities are integers only', () => {
+  it.each([
+    ['productId', 'a boolean', { productId: true }],
+    ['productId', 'an array', { productId: [[4]] }],
+    ['productId', 'a hex string', { productId: '0x10' }],
+    ['productId', 'an exponent string', { productId: '1e1' }],
+    ['productId', 'a fraction', { productId: 1.5 }],
+    ['productId', 'an object', { productId: { id: 1 } }],
+    ['quantity', 'a boolean', { productId: 1, quantity: true }],
+    ['quantity', 'an array', { productId: 1, quantity: [[4]] }],
+    ['quantity', 'a hex string', { productId: 1, quantity: '0x10' }],
+    ['quantity', 'an exponent string', { productId: 1, quantity: '1e1' }],
+    ['quantity', 'a padded string', { productId: 1, quantity: ' 4' }],
+  ])('answers 400 naming %s for %s in the body, and adds nothing', async (field, _form, body) => {
+    const answer = await call(at('/cart/strict/add'), 'POST', { body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.fields).toEqual([field]);
+    expect((await call(at('/cart/strict'), 'GET')).body.items).toEqual([]);
+  });
+
+  it.each([
+    ['product_id', 'product_id=0x10'],
+    ['product_id', 'product_id=1e1'],
+    ['product_id', 'product_id=true'],
+    ['product_id', 'product_id=4&product_id=5'],
+    ['quantity', 'product_id=1&quantity=0x10'],
+    ['quantity', 'product_id=1&quantity=1e1'],
+    ['quantity', 'product_id=1&quantity=true'],
+    ['quantity', 'product_id=1&quantity=2&quantity=3'],
+  ])('answers 400 naming %s for the query %s, and adds nothing', async (field, query) => {
+    const answer = await call(at(`/cart/strict/add?${query}`), 'POST');
+    expect(answer.status).toBe(400);
+    expect(answer.body.fields).toEqual([field]);
+    expect((await call(at('/cart/strict'), 'GET')).body.items).toEqual([]);
+  });
+
+  it.each(['0x10', '1e1', 'true'])(
+    'answers 400 naming productId for the path id %s on remove',
+    async (id) => {
+      const answer = await call(at(`/cart/strict/remove/${id}`), 'DELETE');
+      expect(answer.status).toBe(400);
+      expect(answer.body.fields).toEqual(['productId']);
+    },
+  );
+
+  it('still takes a JSON integer and a decimal query string', async () => {
+    await call(at('/cart/strict/add'), 'POST', { body: { productId: 2, quantity: 3 } });
+    const { body } = await call(at('/cart/strict/add?product_id=2&quantity=04'), 'POST');
+    expect(body.items).toEqual([{ productId: 2, quantity: 7 }]);
+  });
+});

@@ -11,6 +11,7 @@ import type { GatewayClient } from '../gateway-client.js';
 import { requestIdOf } from '../request-id.js';
 import { addItem, describeCart, removeItem } from './cart-items.js';
 import type { CartStore } from './cart-store.js';
+import { readClearClaim } from './checkout-routes.js';
 
 /** The seed's query form (`?product_id=1&quantity=2`) or a JSON body `{productId, quantity}`; quantity defaults to 1. */
 function readAddInput(req: Request): { productId: number; quantity: number } {
@@ -45,7 +46,7 @@ export function registerCartRoutes(app: Express, deps: { store: CartStore; gatew
 
   app.delete('/cart/:userId/clear', async (req, res) => {
     const { userId } = validate(userParams, req.params, 'params');
-    await store.clear(userId);
+    await store.clear(userId, readClearClaim(req.query));
     res.json(describeCart(userId, []));
   });
 }

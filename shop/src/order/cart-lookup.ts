@@ -5,23 +5,65 @@ import type { Product } from '../catalog/products.js';
 import { badResponse, type GatewayClient } from '../gateway-client.js';
 import type { CartItem } from '../cart/cart-store.js';
 
-const cartSchema = z.object({
+const claimSchema = z.object({
+  claimId: z.string(),
   items: z.array(z.object({ productId: z.number().int(), quantity: z.number().int().min(1) })),
 });
 
-/** Reads a user's cart from cart through the gateway. */
-export async function readCart(
+export interface ClaimedCart {
+  claimId: string;
+  items: CartItem[];
+}
+
+/**
+ * Claims the user's cart at cart, through the gateway: one checkout at a time, so concurrent
+ * creates for one cart make one order. An empty cart or one claimed by another create is a 409.
+ */
+export async function claimCart(
   gateway: GatewayClient,
   userId: string,
   requestId?: string,
-): Promise<CartItem[]> {
-  const path = `/cart/${encodeURIComponent(userId)}`;
-  const { status, body } = await gateway.call('cart', 'GET', path, { requestId });
-  const what = `GET ${path} through the gateway`;
+): Promise<ClaimedCart> {
+  const path = `/cart/${encodeURIComponent(userId)}/checkout`;
+  const { status, body } = await gateway.call('cart', 'POST', path, { requestId });
+  const what = `POST ${path} through the gateway`;
+  if (status === 409) throw refusedClaim(userId, body);
   if (status !== 200) throw badResponse('cart', what, `an unexpected status ${status}`);
-  const parsed = cartSchema.safeParse(body);
-  if (!parsed.success) throw badResponse('cart', what, 'a body that is not a cart');
-  return parsed.data.items;
+  const parsed = claimSchema.safeParse(body);
+  if (!parsed.success) throw badResponse('cart', what, 'a body that is not a cart claim');
+  return parsed.data;
+}
+
+function refusedClaim(userId: string, body: unknown): ConflictError {
+  const code = (body as { error?: unknown } | undefined)?.error;
+  if (code === 'checkout_in_progress') {
+    return new ConflictError(
+      `an order is already being created from the cart of user ${JSON.stringify(userId)}; this create made none`,
+      { code: 'checkout_in_progress', details: { userId } },
+    );
+  }
+  return new ConflictError(`the cart of user ${JSON.stringify(userId)} is empty; add products first`, {
+    code: 'empty_cart',
+    details: { userId },
+  });
+}
+
+/** Gives the claim back after a failed create, so the user can try again at once; a failure is logged. */
+export async function releaseCart(
+  gateway: GatewayClient,
+  logger: Logger,
+  userId: string,
+  claimId: string,
+  requestId?: string,
+): Promise<void> {
+  const path = `/cart/${encodeURIComponent(userId)}/checkout/${claimId}`;
+  try {
+    const { status } = await gateway.call('cart', 'DELETE', path, { requestId });
+    if (status !== 200) logger.warn({ userId, status }, `DELETE ${path} answered ${status}`);
+  } catch (error) {
+    const reason = error instanceof HttpError ? error.message : String(error);
+    logger.warn({ userId, reason }, 'the cart claim was not released; it expires on its own');
+  }
 }
 
 /** Current prices of every item, read in parallel; a product gone from the catalog is a 409. */
@@ -50,10 +92,11 @@ export async function priceItems(
 export async function clearCart(
   gateway: GatewayClient,
   logger: Logger,
-  userId: string,
+  claimed: { userId: string; claimId: string },
   requestId?: string,
 ): Promise<boolean> {
-  const path = `/cart/${encodeURIComponent(userId)}/clear`;
+  const { userId, claimId } = claimed;
+  const path = `/cart/${encodeURIComponent(userId)}/clear?claim=${claimId}`;
   try {
     const { status } = await gateway.call('cart', 'DELETE', path, { requestId });
     if (status === 200) return true;

@@ -51,16 +51,16 @@ describe('POST /order/create', () => {
     expect((await call(at('/cart/user123'), 'GET')).body.items).toEqual([]);
   });
 
-  it('reads the cart and prices and clears the cart through the gateway with the same X-Request-ID', async () => {
+  it('claims the cart, reads prices and clears the cart through the gateway with the same X-Request-ID', async () => {
     await fillCart('u1');
     await call(at('/order/create?user_id=u1'), 'POST', { headers: { 'x-request-id': 'req-7' } });
     const calls = gateway.calls.filter((c) => c.requestId === 'req-7').map((c) => `${c.method} ${c.path}`);
     expect(calls).toEqual(
       expect.arrayContaining([
-        'GET /cart/u1',
+        'POST /cart/u1/checkout',
         'GET /catalog/products/1',
         'GET /catalog/products/7',
-        'DELETE /cart/u1/clear',
+        expect.stringMatching(/^DELETE \/cart\/u1\/clear\?claim=clm_[0-9a-f-]{36}$/),
       ]),
     );
   });
@@ -94,7 +94,7 @@ describe('POST /order/create', () => {
     const { status, body } = await call(at('/order/create?user_id=u1'), 'POST');
     expect(status).toBe(503);
     expect(body.error).toBe('cart_unavailable');
-    expect(body.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/cart\/u1 answered 503/);
+    expect(body.message).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/cart\/u1\/checkout answered 503/);
     expect((await call(at('/order/user/u1'), 'GET')).body.orders).toEqual([]);
   });
 
@@ -114,10 +114,39 @@ describe('POST /order/create', () => {
       const { status, body } = await call(`${order.url}/order/create?user_id=u1`, 'POST');
       expect(status).toBe(504);
       expect(body.error).toBe('cart_timeout');
-      expect(body.message).toBe(`GET ${silent.url}/cart/u1 did not answer within 200 ms`);
+      expect(body.message).toBe(`POST ${silent.url}/cart/u1/checkout did not answer within 200 ms`);
     } finally {
       silent.server.closeAllConnections();
       await Promise.all([order.stop(), closeServer(silent.server, 100)]);
+    }
+  });
+});
+
+describe('one order per cart checkout', () => {
+  it('makes one order and 409 checkout_in_progress for the rest of 10 concurrent creates without a key', async () => {
+    await fillCart('racer');
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => call(at('/order/create?user_id=racer'), 'POST')),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(9);
+    for (const refused of answers.filter((a) => a.status === 409)) {
+      expect(['checkout_in_progress', 'empty_cart']).toContain(refused.body.error);
+    }
+    expect((await call(at('/order/user/racer'), 'GET')).body.count).toBe(1);
+  });
+
+  it('gives the cart back when the create fails, so a retry can order it', async () => {
+    await fillCart('u5');
+    await shop.catalog.stop();
+    expect((await call(at('/order/create?user_id=u5'), 'POST')).status).toBe(503);
+    const catalog = await startShopService('catalog', gateway.url);
+    gateway.routes.set('catalog', catalog.url);
+    try {
+      expect((await call(at('/order/create?user_id=u5'), 'POST')).status).toBe(201);
+    } finally {
+      await catalog.stop();
     }
   });
 });

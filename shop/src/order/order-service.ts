@@ -1,6 +1,7 @@
-import { ConflictError, HttpError, type Logger } from '@meshlab/common';
+import { HttpError, type Logger } from '@meshlab/common';
+import type { CartItem } from '../cart/cart-store.js';
 import type { GatewayClient } from '../gateway-client.js';
-import { clearCart, priceItems, readCart } from './cart-lookup.js';
+import { claimCart, clearCart, priceItems, releaseCart } from './cart-lookup.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { buildOrder, type Order } from './order.js';
 import type { OrderStore } from './order-store.js';
@@ -68,16 +69,23 @@ export class OrderService {
     return { order, replayed: false };
   }
 
+  /** Claims the cart, prices it and saves the order; the claim is given back if that fails. */
   async #createFromCart(userId: string, requestId?: string): Promise<Order> {
     const { gateway, logger } = this.deps;
-    const items = await readCart(gateway, userId, requestId);
-    if (items.length === 0) {
-      throw new ConflictError(`the cart of user ${JSON.stringify(userId)} is empty; add products first`, {
-        code: 'empty_cart',
-        details: { userId },
-      });
+    const { claimId, items } = await claimCart(gateway, userId, requestId);
+    let order: Order;
+    try {
+      order = await this.#save(userId, items, requestId);
+    } catch (error) {
+      await releaseCart(gateway, logger, userId, claimId, requestId);
+      throw error;
     }
-    const priced = await priceItems(gateway, userId, items, requestId);
+    await clearCart(gateway, logger, { userId, claimId }, requestId);
+    return order;
+  }
+
+  async #save(userId: string, items: readonly CartItem[], requestId?: string): Promise<Order> {
+    const priced = await priceItems(this.deps.gateway, userId, items, requestId);
     const order = buildOrder({
       orderId: this.deps.newId(),
       userId,
@@ -91,8 +99,7 @@ export class OrderService {
     });
     await this.deps.orders.save(order);
     this.deps.onCreated?.(order);
-    logger.info({ orderId: order.orderId, userId, total: order.total }, 'order created');
-    await clearCart(gateway, logger, userId, requestId);
+    this.deps.logger.info({ orderId: order.orderId, userId, total: order.total }, 'order created');
     return order;
   }
 }

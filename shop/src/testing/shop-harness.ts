@@ -49,7 +49,7 @@ export async function startShopStack(
 ): Promise<ShopStack> {
   const now = options.now ?? Date.now;
   const stores = {
-    cart: new InMemoryCartStore(),
+    cart: new InMemoryCartStore(now),
     orders: new InMemoryOrderStore(),
     idempotency: new InMemoryIdempotencyStore({ now }),
   };
