@@ -15,6 +15,9 @@ import { registerOrderRoutes } from './order/order-routes.js';
 import { OrderService } from './order/order-service.js';
 import { InMemoryOrderStore, type OrderStore } from './order/order-store.js';
 import { createShopMetrics } from './shop-metrics.js';
+import { PgCartStore } from './cart/pg-cart-store.js';
+import type { Db } from './db/db.js';
+import { PgOrderStore } from './order/pg-order-store.js';
 
 export { defaultPorts, shopConfigSchema, shopServices, type ShopConfig, type ShopService } from './config.js';
 export { products, type Product } from './catalog/products.js';
@@ -22,6 +25,11 @@ export { InMemoryCartStore, type CartItem, type CartStore } from './cart/cart-st
 export { InMemoryOrderStore, type OrderStore } from './order/order-store.js';
 export { InMemoryIdempotencyStore, type IdempotencyStore } from './order/idempotency-store.js';
 export type { Order, OrderItem } from './order/order.js';
+export { createDb, createPool, type Db, type DbOptions } from './db/db.js';
+export { createDbMetrics } from './db/db-metrics.js';
+export { runMigrations, shopMigrations } from './db/migrations.js';
+export { PgCartStore } from './cart/pg-cart-store.js';
+export { PgOrderStore } from './order/pg-order-store.js';
 
 export interface ShopStores {
   cart?: CartStore;
@@ -39,7 +47,9 @@ export interface ShopAppDeps {
   instanceId?: string;
   /** Timeout of one call through the gateway (default 3000 ms). */
   upstreamTimeoutMs?: number;
-  /** In-memory stores by default. */
+  /** cart and order keep their state here (PostgreSQL); without it, in memory. */
+  db?: Db;
+  /** Overrides the stores (tests); in-memory ones when neither this nor db is given. */
   stores?: ShopStores;
   catalog?: readonly Product[];
   now?: () => number;
@@ -65,15 +75,16 @@ export function createApp(deps: ShopAppDeps): Express {
     if (service === 'catalog') {
       registerCatalogRoutes(app, deps.catalog ?? defaultProducts);
     } else if (service === 'cart') {
-      const store = deps.stores?.cart ?? new InMemoryCartStore(now);
+      const store = deps.stores?.cart ?? (deps.db ? new PgCartStore(deps.db, now) : new InMemoryCartStore(now));
       registerCartRoutes(app, { store, gateway });
       registerCheckoutRoutes(app, { store });
     } else {
-      const orders = deps.stores?.orders ?? new InMemoryOrderStore();
+      const pg = deps.db ? new PgOrderStore(deps.db) : undefined;
+      const orders = deps.stores?.orders ?? pg ?? new InMemoryOrderStore();
       const orderService = new OrderService({
         gateway,
         orders,
-        idempotency: deps.stores?.idempotency ?? new InMemoryIdempotencyStore({ now }),
+        idempotency: deps.stores?.idempotency ?? pg ?? new InMemoryIdempotencyStore({ now }),
         logger: deps.logger,
         now,
         newId: deps.newOrderId ?? (() => `ord_${randomUUID()}`),

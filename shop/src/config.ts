@@ -26,6 +26,14 @@ export const shopConfigSchema = z
     LOG_LEVEL: envSchema.logLevel(),
     UPSTREAM_TIMEOUT_MS: envSchema.int(3000, 1, 60_000),
     HEARTBEAT_MS: envSchema.int(5000, 100, 600_000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres://user:password@host:port/db URL')
+      .optional(),
+    DB_POOL_MAX: envSchema.int(5, 1, 100),
+    DB_CONNECT_TIMEOUT_MS: envSchema.int(2000, 100, 60_000),
+    DB_STATEMENT_TIMEOUT_MS: envSchema.int(2000, 100, 60_000),
+    DB_PROBE_MS: envSchema.int(2000, 100, 600_000),
   })
   .transform((env) => ({
     ...env,

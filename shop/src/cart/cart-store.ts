@@ -14,7 +14,7 @@ export interface CartClaim {
 
 export type ClaimOutcome = { claim: CartClaim } | { refused: 'empty_cart' | 'checkout_in_progress' };
 
-/** Where carts live. The in-memory store is the only one for now; a shared one (Redis) would fit here. */
+/** Where carts live: in memory (tests, no DATABASE_URL) or in PostgreSQL (pg-cart-store.ts). */
 export interface CartStore {
   get(userId: string): Promise<CartItem[]>;
   /**
@@ -30,7 +30,7 @@ export interface CartStore {
   release(userId: string, claimId: string): Promise<boolean>;
 }
 
-function inProgress(userId: string): ConflictError {
+export function inProgress(userId: string): ConflictError {
   return new ConflictError(
     `an order is being created from the cart of user ${JSON.stringify(userId)}; the cart cannot change until it is done`,
     { code: 'checkout_in_progress', details: { userId } },

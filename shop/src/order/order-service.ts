@@ -4,7 +4,7 @@ import type { GatewayClient } from '../gateway-client.js';
 import { claimCart, clearCart, priceItems, releaseCart } from './cart-lookup.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { buildOrder, type Order } from './order.js';
-import type { OrderStore } from './order-store.js';
+import type { OrderRefs, OrderStore } from './order-store.js';
 
 export interface OrderServiceDeps {
   gateway: GatewayClient;
@@ -14,6 +14,23 @@ export interface OrderServiceDeps {
   now: () => number;
   newId: () => string;
   onCreated?: (order: Order) => void;
+  /** How long a duplicate waits for the request holding its key (default 10 s), polling every pollMs (100). */
+  keyWaitMs?: number;
+  pollMs?: number;
+  /** A key held longer than this by a request that never finished (it crashed) is taken over (default 30 s). */
+  keyStaleMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function keyInProgress(key: string): HttpError {
+  return new HttpError(
+    409,
+    'request_in_progress',
+    `a request with Idempotency-Key ${JSON.stringify(key)} is still being processed; retry later`,
+    { details: { idempotencyKey: key } },
+  );
 }
 
 export interface CreateResult {
@@ -57,25 +74,45 @@ export class OrderService {
     }
   }
 
+  /**
+   * Reserves the key in the store (shared by every replica): a duplicate waits for the first
+   * request's order; a failed create frees the key for a retry.
+   */
   async #createOnce(key: string, userId: string, requestId?: string): Promise<CreateResult> {
-    const record = await this.deps.idempotency.get(key);
-    if (record) {
-      if (record.fingerprint !== userId) throw keyReused(key);
-      const order = await this.deps.orders.get(record.orderId);
-      if (order) return { order, replayed: true };
+    const { idempotency, now } = this.deps;
+    const deadline = now() + (this.deps.keyWaitMs ?? 10_000);
+    for (;;) {
+      const found = await idempotency.reserve(key, userId, this.deps.keyStaleMs ?? 30_000);
+      if (found.state !== 'reserved' && found.fingerprint !== userId) throw keyReused(key);
+      if (found.state === 'done') {
+        const order = await this.deps.orders.get(found.orderId);
+        if (order) return { order, replayed: true };
+        throw new Error(`Idempotency-Key ${key} names order ${found.orderId}, which does not exist`);
+      }
+      if (found.state === 'reserved') break;
+      if (now() >= deadline) throw keyInProgress(key);
+      await (this.deps.sleep ?? defaultSleep)(this.deps.pollMs ?? 100);
     }
-    const order = await this.#createFromCart(userId, requestId);
-    await this.deps.idempotency.put(key, { fingerprint: userId, orderId: order.orderId });
+    let order: Order;
+    try {
+      order = await this.#createFromCart(userId, requestId, key);
+    } catch (error) {
+      await idempotency.abandon(key).catch((reason: unknown) => {
+        this.deps.logger.warn({ key, reason: String(reason) }, 'the Idempotency-Key was not freed; it goes stale');
+      });
+      throw error;
+    }
+    await idempotency.complete(key, order.orderId);
     return { order, replayed: false };
   }
 
   /** Claims the cart, prices it and saves the order; the claim is given back if that fails. */
-  async #createFromCart(userId: string, requestId?: string): Promise<Order> {
+  async #createFromCart(userId: string, requestId?: string, idempotencyKey?: string): Promise<Order> {
     const { gateway, logger } = this.deps;
     const { claimId, items } = await claimCart(gateway, userId, requestId);
     let order: Order;
     try {
-      order = await this.#save(userId, items, requestId);
+      order = await this.#save(userId, items, { claimId, idempotencyKey }, requestId);
     } catch (error) {
       await releaseCart(gateway, logger, userId, claimId, requestId);
       throw error;
@@ -84,7 +121,7 @@ export class OrderService {
     return order;
   }
 
-  async #save(userId: string, items: readonly CartItem[], requestId?: string): Promise<Order> {
+  async #save(userId: string, items: readonly CartItem[], refs: OrderRefs, requestId?: string): Promise<Order> {
     const priced = await priceItems(this.deps.gateway, userId, items, requestId);
     const order = buildOrder({
       orderId: this.deps.newId(),
@@ -97,7 +134,8 @@ export class OrderService {
       })),
       createdAt: new Date(this.deps.now()),
     });
-    await this.deps.orders.save(order);
+    const saved = await this.deps.orders.save(order, refs);
+    if (saved.orderId !== order.orderId) return saved;
     this.deps.onCreated?.(order);
     this.deps.logger.info({ orderId: order.orderId, userId, total: order.total }, 'order created');
     return order;

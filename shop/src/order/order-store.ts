@@ -1,8 +1,15 @@
 import type { Order } from './order.js';
 
-/** Where orders live; in memory for now. */
+/** What an order was made from: at most one order per cart claim and per Idempotency-Key. */
+export interface OrderRefs {
+  claimId?: string;
+  idempotencyKey?: string;
+}
+
+/** Where orders live: in memory (tests, no DATABASE_URL) or in PostgreSQL (pg-order-store.ts). */
 export interface OrderStore {
-  save(order: Order): Promise<void>;
+  /** Saves the order; when its claim or key already made one, nothing is saved and that one is returned. */
+  save(order: Order, refs?: OrderRefs): Promise<Order>;
   get(orderId: string): Promise<Order | undefined>;
   /** A user's orders, oldest first. */
   listByUser(userId: string): Promise<Order[]>;
@@ -11,13 +18,20 @@ export interface OrderStore {
 export class InMemoryOrderStore implements OrderStore {
   readonly #orders = new Map<string, Order>();
   readonly #byUser = new Map<string, string[]>();
+  readonly #byRef = new Map<string, string>();
 
-  save(order: Order): Promise<void> {
+  save(order: Order, refs: OrderRefs = {}): Promise<Order> {
+    const keys = [refs.claimId && `claim:${refs.claimId}`, refs.idempotencyKey && `key:${refs.idempotencyKey}`];
+    for (const key of keys) {
+      const existing = key ? this.#orders.get(this.#byRef.get(key) ?? '') : undefined;
+      if (existing) return Promise.resolve(structuredClone(existing));
+    }
     if (!this.#orders.has(order.orderId)) {
       this.#byUser.set(order.userId, [...(this.#byUser.get(order.userId) ?? []), order.orderId]);
     }
     this.#orders.set(order.orderId, structuredClone(order));
-    return Promise.resolve();
+    for (const key of keys) if (key) this.#byRef.set(key, order.orderId);
+    return Promise.resolve(structuredClone(order));
   }
 
   get(orderId: string): Promise<Order | undefined> {
