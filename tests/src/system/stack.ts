@@ -10,6 +10,7 @@ export const stackServices = [
   'catalog',
   'cart',
   'order',
+  'postgres',
   'service-a',
   'prometheus',
   'controller',
@@ -21,8 +22,6 @@ export const testPorts = {
   REGISTRY_PORT: 18081,
   SERVICE_A_PORT: 15100,
   CATALOG_PORT: 17001,
-  CART_PORT: 17002,
-  ORDER_PORT: 17003,
   CONTROLLER_PORT: 19000,
   PROMETHEUS_PORT: 19090,
 } as const;
@@ -61,7 +60,7 @@ export async function startStack(
     RPS: '25',
     LOG_LEVEL: 'warn',
   };
-  for (const key of ['NODE_IMAGE', 'PROMETHEUS_IMAGE', 'DOCKER_GID'] as const) {
+  for (const key of ['NODE_IMAGE', 'PROMETHEUS_IMAGE', 'POSTGRES_IMAGE', 'DOCKER_GID'] as const) {
     const value = process.env[key];
     if (value) environment[key] = value;
   }
