@@ -75,7 +75,8 @@ export function createApp(deps: ShopAppDeps): Express {
     if (service === 'catalog') {
       registerCatalogRoutes(app, deps.catalog ?? defaultProducts);
     } else if (service === 'cart') {
-      const store = deps.stores?.cart ?? (deps.db ? new PgCartStore(deps.db, now) : new InMemoryCartStore(now));
+      const store =
+        deps.stores?.cart ?? (deps.db ? new PgCartStore(deps.db, now) : new InMemoryCartStore(now));
       registerCartRoutes(app, { store, gateway });
       registerCheckoutRoutes(app, { store });
     } else {

@@ -38,7 +38,10 @@ async function migrateUntilDone(db: Db, logger: Logger, retryMs: number): Promis
       logger.info({ applied }, 'database schema up to date');
       return;
     } catch (error) {
-      logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'migrations failed; retrying');
+      logger.warn(
+        { reason: error instanceof Error ? error.message : String(error) },
+        'migrations failed; retrying',
+      );
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
   }
@@ -90,5 +93,8 @@ runMain('shop', async () => {
   }
   if (readiness.reason === 'starting') readiness.markReady();
   await registry?.start();
-  logger.info({ port, gateway: config.GATEWAY_URL, registry: config.REGISTRY_URL ?? null, db: !!db }, 'listening');
+  logger.info(
+    { port, gateway: config.GATEWAY_URL, registry: config.REGISTRY_URL ?? null, db: !!db },
+    'listening',
+  );
 });

@@ -82,14 +82,19 @@ describe('cart and order on PostgreSQL, two order replicas', () => {
     expect(added.status).toBe(200);
   };
   const ordersInDb = async (userId: string) =>
-    (await db.query<{ n: string }>('test', 'SELECT count(*)::text AS n FROM orders WHERE user_id = $1', [userId]))[0]
-      ?.n;
+    (
+      await db.query<{ n: string }>('test', 'SELECT count(*)::text AS n FROM orders WHERE user_id = $1', [
+        userId,
+      ])
+    )[0]?.n;
 
   it('makes one order for concurrent creates with the same Idempotency-Key on both replicas', async () => {
     await fill('dup');
     const headers = { 'idempotency-key': 'same-key' };
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => call(`${orderUrls[i % 2]}/order/create?user_id=dup`, 'POST', { headers })),
+      Array.from({ length: 6 }, (_, i) =>
+        call(`${orderUrls[i % 2]}/order/create?user_id=dup`, 'POST', { headers }),
+      ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
     expect(new Set(answers.map((a) => a.body.orderId)).size).toBe(1);
@@ -126,7 +131,9 @@ describe('cart and order on PostgreSQL, two order replicas', () => {
     const order = await startShopService('order', gateway.url, { db: openDb(url) });
     const cart = await startShopService('cart', gateway.url, { db: openDb(url) });
     services = [order, cart];
-    expect((await call(`${order.url}/order/${String(created.body.orderId)}`, 'GET')).body).toEqual(created.body);
+    expect((await call(`${order.url}/order/${String(created.body.orderId)}`, 'GET')).body).toEqual(
+      created.body,
+    );
     expect((await call(`${cart.url}/cart/keeper`, 'GET')).body.itemCount).toBe(2);
   });
 });

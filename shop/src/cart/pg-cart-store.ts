@@ -81,9 +81,11 @@ export class PgCartStore implements CartStore {
 
   /** The user's row, locked for this transaction; created empty the first time. */
   async #lock(tx: Queryable, userId: string): Promise<CartRow> {
-    await tx.query('cart ensure', 'INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [
-      userId,
-    ]);
+    await tx.query(
+      'cart ensure',
+      'INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING',
+      [userId],
+    );
     const [row] = await tx.query<CartRow>('cart lock', lockCart, [userId]);
     if (row === undefined) throw new Error(`cart row of ${userId} vanished inside its transaction`);
     return row;

@@ -20,7 +20,10 @@ export function createDbProbe(deps: { ping: () => Promise<unknown>; readiness: R
     } catch (error) {
       if (readiness.ready) {
         readiness.markNotReady(dbUnavailableReason);
-        logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'database unreachable: not ready');
+        logger.warn(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'database unreachable: not ready',
+        );
       }
       return false;
     }

@@ -48,7 +48,9 @@ export function createPool(options: DbOptions): pg.Pool {
  */
 export function createDb(pool: pg.Pool, deps: { logger: Logger; metrics?: DbMetrics }): Db {
   // An idle connection the server dropped emits 'error' on the pool; without a listener it would crash the process.
-  pool.on('error', (error) => deps.logger.warn({ reason: error.message }, 'an idle database connection failed'));
+  pool.on('error', (error) =>
+    deps.logger.warn({ reason: error.message }, 'an idle database connection failed'),
+  );
 
   function fail(name: string, error: unknown): never {
     const kind = classifyDbError(error);

@@ -47,7 +47,10 @@ const migrationLock = 7_016_2026;
  * starting at once apply each migration once (the second waits, then finds them applied).
  * Returns the versions this call applied.
  */
-export async function runMigrations(db: Db, migrations: readonly Migration[] = shopMigrations): Promise<number[]> {
+export async function runMigrations(
+  db: Db,
+  migrations: readonly Migration[] = shopMigrations,
+): Promise<number[]> {
   return db.transaction('migrate', async (tx) => {
     await tx.query('migration lock', 'SELECT pg_advisory_xact_lock($1)', [migrationLock]);
     await tx.query(
@@ -55,7 +58,10 @@ export async function runMigrations(db: Db, migrations: readonly Migration[] = s
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const done = await tx.query<{ version: number }>('migrations applied', 'SELECT version FROM schema_migrations');
+    const done = await tx.query<{ version: number }>(
+      'migrations applied',
+      'SELECT version FROM schema_migrations',
+    );
     const applied = new Set(done.map((row) => row.version));
     const ran: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {

@@ -6,9 +6,7 @@ export interface IdempotencyRecord {
 
 /** What reserving a key found: it is ours now, another request holds it, or it made an order. */
 export type Reservation =
-  | { state: 'reserved' }
-  | { state: 'pending'; fingerprint: string }
-  | ({ state: 'done' } & IdempotencyRecord);
+  { state: 'reserved' } | { state: 'pending'; fingerprint: string } | ({ state: 'done' } & IdempotencyRecord);
 
 /**
  * Which order an Idempotency-Key created. A create reserves the key first, so that a duplicate
@@ -47,7 +45,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       if (entry.orderId !== undefined) {
         return Promise.resolve({ state: 'done', fingerprint: entry.fingerprint, orderId: entry.orderId });
       }
-      if (entry.reservedAt + staleMs > now) return Promise.resolve({ state: 'pending', fingerprint: entry.fingerprint });
+      if (entry.reservedAt + staleMs > now)
+        return Promise.resolve({ state: 'pending', fingerprint: entry.fingerprint });
     }
     this.#records.delete(key);
     this.#records.set(key, { fingerprint, reservedAt: now, expiresAt: now + this.#ttl() });

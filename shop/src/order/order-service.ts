@@ -98,7 +98,10 @@ export class OrderService {
       order = await this.#createFromCart(userId, requestId, key);
     } catch (error) {
       await idempotency.abandon(key).catch((reason: unknown) => {
-        this.deps.logger.warn({ key, reason: String(reason) }, 'the Idempotency-Key was not freed; it goes stale');
+        this.deps.logger.warn(
+          { key, reason: String(reason) },
+          'the Idempotency-Key was not freed; it goes stale',
+        );
       });
       throw error;
     }
@@ -121,7 +124,12 @@ export class OrderService {
     return order;
   }
 
-  async #save(userId: string, items: readonly CartItem[], refs: OrderRefs, requestId?: string): Promise<Order> {
+  async #save(
+    userId: string,
+    items: readonly CartItem[],
+    refs: OrderRefs,
+    requestId?: string,
+  ): Promise<Order> {
     const priced = await priceItems(this.deps.gateway, userId, items, requestId);
     const order = buildOrder({
       orderId: this.deps.newId(),

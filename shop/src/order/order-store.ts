@@ -21,7 +21,10 @@ export class InMemoryOrderStore implements OrderStore {
   readonly #byRef = new Map<string, string>();
 
   save(order: Order, refs: OrderRefs = {}): Promise<Order> {
-    const keys = [refs.claimId && `claim:${refs.claimId}`, refs.idempotencyKey && `key:${refs.idempotencyKey}`];
+    const keys = [
+      refs.claimId && `claim:${refs.claimId}`,
+      refs.idempotencyKey && `key:${refs.idempotencyKey}`,
+    ];
     for (const key of keys) {
       const existing = key ? this.#orders.get(this.#byRef.get(key) ?? '') : undefined;
       if (existing) return Promise.resolve(structuredClone(existing));

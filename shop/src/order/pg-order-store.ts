@@ -38,17 +38,20 @@ export class PgOrderStore implements OrderStore, IdempotencyStore {
         return existing.body;
       }
       if (refs.idempotencyKey !== undefined) {
-        await tx.query('order key complete', 'UPDATE order_requests SET order_id = $2 WHERE idempotency_key = $1', [
-          refs.idempotencyKey,
-          order.orderId,
-        ]);
+        await tx.query(
+          'order key complete',
+          'UPDATE order_requests SET order_id = $2 WHERE idempotency_key = $1',
+          [refs.idempotencyKey, order.orderId],
+        );
       }
       return order;
     });
   }
 
   async get(orderId: string): Promise<Order | undefined> {
-    const rows = await this.db.query<BodyRow>('order get', 'SELECT body FROM orders WHERE order_id = $1', [orderId]);
+    const rows = await this.db.query<BodyRow>('order get', 'SELECT body FROM orders WHERE order_id = $1', [
+      orderId,
+    ]);
     return rows[0]?.body;
   }
 
@@ -82,10 +85,11 @@ export class PgOrderStore implements OrderStore, IdempotencyStore {
   }
 
   async complete(key: string, orderId: string): Promise<void> {
-    await this.db.query('order key complete', 'UPDATE order_requests SET order_id = $2 WHERE idempotency_key = $1', [
-      key,
-      orderId,
-    ]);
+    await this.db.query(
+      'order key complete',
+      'UPDATE order_requests SET order_id = $2 WHERE idempotency_key = $1',
+      [key, orderId],
+    );
   }
 
   async abandon(key: string): Promise<void> {

@@ -18,7 +18,8 @@ function binDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   const found = versions.map((v) => join(root, v, 'bin')).find((dir) => existsSync(join(dir, 'initdb')));
-  if (!found) throw new Error(`no PostgreSQL server under ${root}: apt-get install -y postgresql (or set PG_BIN)`);
+  if (!found)
+    throw new Error(`no PostgreSQL server under ${root}: apt-get install -y postgresql (or set PG_BIN)`);
   return found;
 }
 
@@ -27,7 +28,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -35,7 +38,8 @@ function freePort(): Promise<number> {
 /** initdb refuses root: as root, the cluster belongs to the package's `postgres` user. */
 function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const id = (flag: string) =>
+    Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
@@ -62,16 +66,33 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   if (user) chownSync(dir, user.uid, user.gid);
   chmodSync(dir, 0o700);
   const data = join(dir, 'data');
-  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'meshlab', '-A', 'trust', '--no-sync', '-E', 'UTF8'], {
-    encoding: 'utf8',
-    ...user,
-  });
+  const init = spawnSync(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'meshlab', '-A', 'trust', '--no-sync', '-E', 'UTF8'],
+    {
+      encoding: 'utf8',
+      ...user,
+    },
+  );
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   let output = '';
   const server = spawn(
     join(bin, 'postgres'),
-    ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'],
+    [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      dir,
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], ...user },
   );
   server.stderr?.on('data', (chunk: Buffer) => {

@@ -28,13 +28,14 @@ function datasourceRefs(node: unknown, path = ''): { path: string; ref: unknown 
 const definedVariables = (d: Dashboard) => new Set((d.templating?.list ?? []).map((v) => v.name));
 
 describe('grafana dashboards', () => {
-  it('are the five dashboards, each valid JSON with a unique uid and title', () => {
+  it('are the six dashboards, each valid JSON with a unique uid and title', () => {
     expect(dashboards.map((d) => d.file)).toEqual([
       'controller.json',
       'load-generator.json',
       'mesh-overview.json',
       'registry.json',
       'service-b.json',
+      'shop.json',
     ]);
     const uids = dashboards.map((d) => d.dashboard.uid);
     const titles = dashboards.map((d) => d.dashboard.title);

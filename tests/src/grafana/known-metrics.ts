@@ -39,6 +39,12 @@ export const extraMetrics = [
   'gateway_requests_in_flight',
   'gateway_concurrency_limit',
   'controller_rule_consecutive_errors',
+  'shop_requests_total',
+  'shop_orders_created_total',
+  'shop_db_pool_connections',
+  'shop_db_pool_waiting',
+  'shop_db_query_duration_seconds',
+  'shop_db_errors_total',
 ] as const;
 
 /** Series Prometheus makes itself. */
@@ -49,6 +55,7 @@ export const histograms = [
   'service_b_latency_seconds',
   'service_a_request_duration_seconds',
   'registry_health_check_duration_seconds',
+  'shop_db_query_duration_seconds',
 ] as const;
 
 /** Every raw metric name a query may select: the above, with _bucket/_sum/_count for histograms. */

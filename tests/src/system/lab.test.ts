@@ -12,6 +12,7 @@ import { overflowScenario } from './scenarios/overflow.js';
 import { registryTrustScenario } from './scenarios/registry-trust.js';
 import { routingScenario } from './scenarios/routing.js';
 import { selfHealingScenario } from './scenarios/self-healing.js';
+import { shopDataScenario } from './scenarios/shop-data.js';
 
 nodeImageScenario();
 routingScenario();
@@ -26,3 +27,4 @@ badInputScenario();
 hardeningScenario();
 registryTrustScenario();
 experimentsScenario();
+shopDataScenario();
