@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { toMarkdown, type BenchTable } from './table.js';
 
-const benchmarks = ['gateway-proxy', 'service-a-rate', 'registry-health-round'];
+const benchmarks = ['gateway-proxy', 'service-a-rate', 'registry-health-round', 'registry-caps'];
 const onRequest = ['mttr'];
 
 async function main(): Promise<void> {

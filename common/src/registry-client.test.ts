@@ -23,6 +23,7 @@ function fakeRegistry() {
   });
   app.put('/services/:name/:id/heartbeat', (req, res) => {
     calls.push('heartbeat');
+    if (app.get('refuse')) return void res.status(403).json({ error: 'not_owner' });
     res.sendStatus(instances.has(`${req.params.name}/${req.params.id}`) ? 200 : 404);
   });
   app.delete('/services/:name/:id', (req, res) => {
@@ -94,6 +95,17 @@ describe('RegistryClient', () => {
     await client.tick();
     expect(registry.calls).toEqual(['register', 'heartbeat', 'register']);
     expect(registry.instances.has('service-b/b-1')).toBe(true);
+    await client.stop();
+  });
+
+  it('registers again when a heartbeat is refused as not its own (403)', async () => {
+    const { registry, client } = await setup();
+    await client.start();
+    registry.instances.clear();
+    registry.app.set('refuse', true);
+    await client.tick();
+    expect(registry.calls).toEqual(['register', 'heartbeat', 'register']);
+    expect(client.state).toBe('registered');
     await client.stop();
   });
 

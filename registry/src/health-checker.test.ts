@@ -24,8 +24,14 @@ describe('health checks against real instances', () => {
     await Promise.all(instances.splice(0).map((i) => i.kill()));
   });
 
-  async function setup(options: { clock?: ManualClock; health?: Parameters<typeof testDeployment>[0] } = {}) {
-    registry = await listenRegistry({ deployment: testDeployment(options.health), clock: options.clock });
+  async function setup(
+    options: { clock?: ManualClock; health?: Parameters<typeof testDeployment>[0]; perService?: number } = {},
+  ) {
+    registry = await listenRegistry({
+      deployment: testDeployment(options.health),
+      clock: options.clock,
+      maxInstancesPerService: options.perService,
+    });
     return registry;
   }
 
@@ -135,13 +141,18 @@ describe('health checks against real instances', () => {
   });
 
   it('checks many instances concurrently within one round', async () => {
-    await setup({ health: { slowMs: 1_000, timeoutMs: 2_000 } });
+    await setup({ health: { slowMs: 1_000, timeoutMs: 2_000 }, perService: 40 });
     const fake = await startFakeInstance();
     instances.push(fake);
     fake.mode = 'slow';
     fake.slowMs = 100;
     for (let i = 0; i < 40; i++) {
-      await postJson(`${registry?.url}/services/register`, { name: 'service-b', id: `b${i}`, url: fake.url });
+      const { status } = await postJson(`${registry?.url}/services/register`, {
+        name: 'service-b',
+        id: `b${i}`,
+        url: fake.url,
+      });
+      expect(status).toBe(201);
     }
     const report = await registry!.checker.runRound();
     expect(report.results).toHaveLength(40);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { allProjectContainers, type ReplicaContainer } from '../docker.js';
 import { http, stack } from '../http.js';
-import { instancesOf } from '../mesh.js';
+import { instancesOf, promQuery } from '../mesh.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const instanceToken = () => bearer(stack().registryToken);
@@ -138,6 +138,14 @@ export function registryTrustScenario() {
       expect(rss).toBeGreaterThan(0);
       expect(rss).toBeLessThan(120 * 1024 * 1024);
       expect((await http('GET', `${stack().prometheus}/-/ready`)).status).toBe(200);
+      // The registry-sd job's sample_limit (prometheus.yml) leaves a real replica 2x headroom.
+      const [samples] = await promQuery('max(scrape_samples_scraped{job="registry-sd"})');
+      const perTarget = Number(samples?.value[1]);
+      console.log(
+        `registry-sd: at most ${perTarget} samples per scrape; registry RSS ${Math.round(rss / 2 ** 20)} MB`,
+      );
+      expect(perTarget).toBeGreaterThan(0);
+      expect(perTarget).toBeLessThanOrEqual(250);
       await expectServingCorrectly(await traffic.stop());
 
       for (const path of registered.splice(0))

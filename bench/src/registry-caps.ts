@@ -1,0 +1,257 @@
+// Benchmark: the registry filled to its caps (issue 13), as its own process. Registers
+// MAX_INSTANCES instances of the largest allowed size, holds MAX_WATCHERS blocking queries, runs
+// health-check rounds and renders every view, then reads the process' RSS and heap from /metrics,
+// so the caps in .env can be checked against the registry's mem_limit (NODE_MEM_LIMIT, 160m).
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closeServer, listen } from '@meshlab/common';
+import { defaultLimits } from '@meshlab/registry';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { toMarkdown, type BenchTable } from './table.js';
+
+interface Scenario {
+  name: string;
+  maxInstances: number;
+  perService: number;
+  maxWatchers: number;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'empty (start)', maxInstances: 0, perService: 1, maxWatchers: 0 },
+  {
+    name: 'at the .env caps',
+    maxInstances: defaultLimits.maxInstances,
+    perService: defaultLimits.maxInstancesPerService,
+    maxWatchers: defaultLimits.maxWatchers,
+  },
+  { name: '10x the caps (headroom)', maxInstances: 1_000, perService: 250, maxWatchers: 1_000 },
+];
+
+const adminToken = 'bench-admin';
+const main = fileURLToPath(new URL('../../registry/dist/main.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const agent = new Agent({ connections: null, keepAliveTimeout: 60_000 });
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` };
+
+/** The largest registration the registry accepts: 128-character id, 32 metadata entries of 63 + 256 characters. */
+function largestRegistration(service: number, index: number, url: string) {
+  const metadata = Object.fromEntries(
+    Array.from({ length: 32 }, (_, k) => [`${'k'.repeat(60)}${String(k).padStart(3, '0')}`, 'v'.repeat(256)]),
+  );
+  const id = `${service}-${index}-`.padEnd(128, 'x');
+  return { name: `svc-${service}`, id, url, healthPath: `/${'h'.repeat(250)}`, metadata };
+}
+
+interface RunningTarget {
+  url: string;
+  /** The container's memory use as docker stats shows it (cgroup), when run in Docker. */
+  containerMemory(): string;
+  stop(): Promise<void>;
+}
+
+// BENCH_REGISTRY_IMAGE=meshlab/registry:local runs the registry in Docker with the compose mem_limit.
+const image = process.env.BENCH_REGISTRY_IMAGE;
+const memLimit = process.env.NODE_MEM_LIMIT ?? '160m';
+
+function registryEnv(scenario: Scenario): Record<string, string> {
+  return {
+    LOG_LEVEL: 'info',
+    ADMIN_TOKEN: adminToken,
+    REGISTRY_TOKEN: 'bench-instances',
+    HEALTH_CHECK_SCHEDULE: '0 0 1 1 *',
+    MAX_INSTANCES: String(Math.max(1, scenario.maxInstances)),
+    MAX_INSTANCES_PER_SERVICE: String(scenario.perService),
+    MAX_WATCHERS: String(Math.max(1, scenario.maxWatchers)),
+  };
+}
+
+async function startContainer(scenario: Scenario, name: string): Promise<RunningTarget> {
+  const env = Object.entries(registryEnv(scenario)).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+  docker(
+    'run',
+    '-d',
+    '--rm',
+    '--name',
+    name,
+    '--memory',
+    memLimit,
+    '-p',
+    '127.0.0.1::8081',
+    ...env,
+    image ?? '',
+  );
+  const url = `http://${docker('port', name, '8081/tcp').split('\n')[0]}`;
+  for (let i = 0; i < 200; i++) {
+    const ready = await undiciFetch(`${url}/readyz`, { dispatcher: agent }).then(
+      async (r) => (await r.text(), r.ok),
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    containerMemory: () =>
+      `${docker('stats', '--no-stream', '--format', '{{.MemUsage}}', name)}, OOMKilled ${docker('inspect', '-f', '{{.State.OOMKilled}}', name)}`,
+    async stop() {
+      const state = docker(
+        'inspect',
+        '-f',
+        '{{.State.Status}} exit {{.State.ExitCode}} OOMKilled {{.State.OOMKilled}}',
+        name,
+      );
+      docker('rm', '-f', name);
+      if (!state.startsWith('running'))
+        throw new Error(`registry container ${name} did not survive: ${state}`);
+    },
+  };
+}
+
+async function startRegistry(scenario: Scenario): Promise<RunningTarget> {
+  if (image) return startContainer(scenario, `registry-caps-bench-${process.pid}-${scenario.maxInstances}`);
+  const child = spawn(process.execPath, [main], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, PORT: '0', ...registryEnv(scenario) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  // Keep only the start of the log (the "listening" line names the port); drain the rest.
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (output.length < 100_000) output += chunk.toString();
+  });
+  for (let i = 0; i < 200 && !/"port":(\d+)/.test(output); i++) await new Promise((r) => setTimeout(r, 25));
+  const port = /"port":(\d+)/.exec(output)?.[1];
+  if (!port) throw new Error(`registry did not start: ${output}`);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    containerMemory: () => '—',
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await undiciFetch(`${url}/metrics`, { dispatcher: agent })).text();
+  return Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+const log = (message: string) => process.stderr.write(`[registry-caps] ${message}\n`);
+
+async function runScenario(scenario: Scenario, instanceUrl: string): Promise<(string | number)[]> {
+  log(`${scenario.name}: starting`);
+  const registry = await startRegistry(scenario);
+  log(`${scenario.name}: registry at ${registry.url}`);
+  const watchers = new AbortController();
+  try {
+    const services = Math.ceil(scenario.maxInstances / scenario.perService);
+    let registered = 0;
+    for (let s = 0; s < services; s++) {
+      for (let i = 0; i < scenario.perService && registered < scenario.maxInstances; i++, registered++) {
+        const response = await undiciFetch(`${registry.url}/services/register`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(largestRegistration(s, i, instanceUrl)),
+          dispatcher: agent,
+        });
+        if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
+      }
+    }
+    const overCap = await undiciFetch(`${registry.url}/services/register`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(largestRegistration(services + 1, 0, instanceUrl)),
+      dispatcher: agent,
+    });
+    const overCapStatus = overCap.status;
+    await overCap.text();
+    log(`${scenario.name}: one more instance answered ${overCapStatus}`);
+    const index = (
+      (await (await undiciFetch(`${registry.url}/discovery`, { dispatcher: agent })).json()) as {
+        index: number;
+      }
+    ).index;
+    log(`${scenario.name}: index ${index}`);
+    const held = Array.from({ length: scenario.maxWatchers }, () =>
+      undiciFetch(`${registry.url}/discovery?index=${index}&wait=5m`, {
+        dispatcher: agent,
+        signal: watchers.signal,
+      }).catch(() => undefined),
+    );
+    for (let i = 0; i < 100; i++) await new Promise((r) => setTimeout(r, 20));
+    // With no watcher allowed to wait, "one more" would be the first and block for 5 minutes.
+    const watcherOverCap = scenario.maxWatchers
+      ? await undiciFetch(`${registry.url}/discovery?index=${index}&wait=5m`, { dispatcher: agent })
+      : undefined;
+    await watcherOverCap?.text();
+    log(`${scenario.name}: ${registered} registered, watchers held`);
+    for (let round = 0; round < 3; round++) {
+      await (
+        await undiciFetch(`${registry.url}/health-check`, { method: 'POST', headers, dispatcher: agent })
+      ).text();
+      for (const view of ['/services', '/discovery', '/prometheus/targets'])
+        await (await undiciFetch(`${registry.url}${view}`, { dispatcher: agent })).text();
+    }
+    const servicesBytes = (
+      await (await undiciFetch(`${registry.url}/services`, { dispatcher: agent })).text()
+    ).length;
+    const rss = await metric(registry.url, 'process_resident_memory_bytes');
+    const heap = await metric(registry.url, 'nodejs_heap_size_used_bytes');
+    const container = registry.containerMemory();
+    watchers.abort();
+    await Promise.all(held);
+    return [
+      scenario.name,
+      registered,
+      scenario.maxWatchers,
+      scenario.maxInstances ? overCapStatus : '—',
+      watcherOverCap?.status ?? '—',
+      mb(servicesBytes),
+      mb(heap),
+      mb(rss),
+      `${Math.round((rss / (160 * 1024 * 1024)) * 100)} %`,
+      container,
+    ];
+  } finally {
+    watchers.abort();
+    await registry.stop();
+  }
+}
+
+export async function run(): Promise<BenchTable> {
+  const { server, url } = await listen((_req, res) => res.end('{"status":"ok"}'), 0, '127.0.0.1');
+  try {
+    const rows = [];
+    for (const scenario of scenarios) rows.push(await runScenario(scenario, url));
+    return {
+      title: `registry memory at its caps (${image ? `${image} in Docker, --memory ${memLimit}` : 'node registry/dist/main.js on the host'}, largest allowed registrations)`,
+      columns: [
+        'case',
+        'instances',
+        'blocking watchers',
+        'one more instance',
+        'one more watcher',
+        'GET /services MB',
+        'heap used MB',
+        'RSS MB',
+        'of 160m',
+        'docker stats (cgroup)',
+      ],
+      rows,
+      notes: [
+        'every instance is the largest the API accepts: 128-character id, 250-character health path, 32 metadata entries of 63 + 256 characters',
+        'RSS and heap read from the registry process /metrics after 3 health-check rounds and 3 renderings of /services, /discovery and /prometheus/targets',
+      ],
+    };
+  } finally {
+    await closeServer(server);
+    await agent.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.log(toMarkdown(await run()));
