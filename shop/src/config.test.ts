@@ -43,6 +43,23 @@ describe('shop config', () => {
     expect(message).toContain('GATEWAY_URL');
   });
 
+  it('reads the database settings with defaults, and names a DATABASE_URL that is not postgres://', () => {
+    const config = loadConfig(shopConfigSchema, {
+      SHOP_SERVICE: 'cart',
+      DATABASE_URL: 'postgres://shop:pw@postgres:5432/shop',
+    });
+    expect(config).toMatchObject({
+      DATABASE_URL: 'postgres://shop:pw@postgres:5432/shop',
+      DB_POOL_MAX: 5,
+      DB_CONNECT_TIMEOUT_MS: 2000,
+      DB_STATEMENT_TIMEOUT_MS: 2000,
+      DB_PROBE_MS: 2000,
+    });
+    expect(() => loadConfig(shopConfigSchema, { SHOP_SERVICE: 'cart', DATABASE_URL: 'mysql://x/y' })).toThrow(
+      /DATABASE_URL: expected a postgres:\/\//,
+    );
+  });
+
   it('requires SHOP_SERVICE', () => {
     expect(() => loadConfig(shopConfigSchema, {})).toThrow(/SHOP_SERVICE/);
   });
