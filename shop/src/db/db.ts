@@ -69,7 +69,7 @@ export function createDb(pool: pg.Pool, deps: { logger: Logger; metrics?: DbMetr
       } catch (error) {
         return fail(prefix + name, error);
       } finally {
-        deps.metrics?.observeQuery(name, (performance.now() - started) / 1000);
+        deps.metrics?.observeQuery((performance.now() - started) / 1000);
       }
     };
 
