@@ -175,7 +175,7 @@ describe('gateway routing and headers', () => {
         },
         (res) => {
           let text = '';
-          res.on('data', (c: Buffer) => (text += c));
+          res.on('data', (c: Buffer) => (text += c.toString()));
           res.on('end', () => resolve(text));
         },
       );

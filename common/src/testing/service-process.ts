@@ -5,9 +5,9 @@ import { once } from 'node:events';
 export interface ServiceProcess {
   child: ChildProcess;
   exited: Promise<[number | null, NodeJS.Signals | null]>;
-  output(): { stdout: string; stderr: string };
+  output: () => { stdout: string; stderr: string };
   /** The port from the service's "listening" log line (`"port":N`). */
-  port(): Promise<number>;
+  port: () => Promise<number>;
 }
 
 export interface ServiceProcessOptions {
