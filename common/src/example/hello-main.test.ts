@@ -25,7 +25,8 @@ describe('a service built on common', () => {
     await port();
     child.kill('SIGTERM');
     await exited;
-    for (const line of output().stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    for (const line of output().stdout.trim().split('\n'))
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
   });
 
   it('on SIGTERM goes not-ready, finishes the in-flight request, then exits 0', async () => {
