@@ -1,6 +1,6 @@
 import type { MeshStatus } from './mesh-status.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 const breakerMesh = {
@@ -52,7 +52,7 @@ describe('circuit breaker through the gateway', () => {
   it('goes half-open after openMs, and a good probe closes it', async () => {
     const { heal } = await openIt();
     heal();
-    await eventually(() => state() === 'half_open');
+    await vi.waitFor(() => expect(state()).toBe('half_open'), 5_000);
     const res = await gw.get('/svc/x');
     expect(res.status).toBe(200);
     expect(state()).toBe('closed');
@@ -65,7 +65,7 @@ describe('circuit breaker through the gateway', () => {
 
   it('a failed half-open probe opens it again', async () => {
     await openIt();
-    await eventually(() => state() === 'half_open');
+    await vi.waitFor(() => expect(state()).toBe('half_open'), 5_000);
     expect((await gw.get('/svc/x')).status).toBe(503);
     expect(state()).toBe('open');
   });

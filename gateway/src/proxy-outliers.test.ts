@@ -1,7 +1,7 @@
 import type { MeshStatus } from './mesh-status.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceRuntime } from './service-runtime.js';
-import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
+import { quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 const mesh = {
@@ -46,7 +46,7 @@ describe('outlier ejection through the gateway', () => {
     for (let i = 0; i < 6; i++) expect((await gw.get('/svc/x')).status).toBe(200);
     expect(bad.seen.length).toBe(2);
 
-    await eventually(() => endpoint(badId)?.ejected === false);
+    await vi.waitFor(() => expect(endpoint(badId)?.ejected).toBe(false), 5_000);
     bad.behaviour = (_req, res) => reply(res, 200, { replica: 'bad' });
     const answered = new Set<string>();
     for (let i = 0; i < 4; i++)

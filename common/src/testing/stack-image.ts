@@ -13,7 +13,7 @@ export function stackImage(
 ): string {
   const fromEnv = env[name];
   if (fromEnv) return fromEnv;
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(envFile, 'utf8');
   } catch (error) {
