@@ -24,7 +24,8 @@ const scenarios: Scenario[] = [
     perService: defaultLimits.maxInstancesPerService,
     maxWatchers: defaultLimits.maxWatchers,
   },
-  { name: '10x the caps (headroom)', maxInstances: 1_000, perService: 250, maxWatchers: 1_000 },
+  { name: '3x the caps', maxInstances: 300, perService: 75, maxWatchers: 300 },
+  { name: '10x the caps', maxInstances: 1_000, perService: 250, maxWatchers: 1_000 },
 ];
 
 const adminToken = 'bench-admin';
@@ -33,10 +34,11 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const agent = new Agent({ connections: null, keepAliveTimeout: 60_000 });
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` };
 
-/** The largest registration the registry accepts: 128-character id, 32 metadata entries of 63 + 256 characters. */
+/** The largest registration the registry accepts: 128-character id, 250-character health path, 4 KB of metadata. */
 function largestRegistration(service: number, index: number, url: string) {
   const metadata = Object.fromEntries(
-    Array.from({ length: 32 }, (_, k) => [`${'k'.repeat(60)}${String(k).padStart(3, '0')}`, 'v'.repeat(256)]),
+    // 12 entries of 63 + 256 characters: just under the 4,096 bytes of JSON the registry accepts.
+    Array.from({ length: 12 }, (_, k) => [`${'k'.repeat(60)}${String(k).padStart(3, '0')}`, 'v'.repeat(256)]),
   );
   const id = `${service}-${index}-`.padEnd(128, 'x');
   return { name: `svc-${service}`, id, url, healthPath: `/${'h'.repeat(250)}`, metadata };
@@ -46,7 +48,8 @@ interface RunningTarget {
   url: string;
   /** The container's memory use as docker stats shows it (cgroup), when run in Docker. */
   containerMemory(): string;
-  stop(): Promise<void>;
+  /** Stops it; says whether it was still running or how it died. */
+  stop(): Promise<string>;
 }
 
 // BENCH_REGISTRY_IMAGE=meshlab/registry:local runs the registry in Docker with the compose mem_limit.
@@ -92,18 +95,17 @@ async function startContainer(scenario: Scenario, name: string): Promise<Running
   }
   return {
     url,
-    containerMemory: () =>
-      `${docker('stats', '--no-stream', '--format', '{{.MemUsage}}', name)}, OOMKilled ${docker('inspect', '-f', '{{.State.OOMKilled}}', name)}`,
+    containerMemory: () => docker('stats', '--no-stream', '--format', '{{.MemUsage}}', name),
     async stop() {
-      const state = docker(
+      const [status, code, oom] = docker(
         'inspect',
         '-f',
-        '{{.State.Status}} exit {{.State.ExitCode}} OOMKilled {{.State.OOMKilled}}',
+        '{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}',
         name,
-      );
+      ).split(' ');
       docker('rm', '-f', name);
-      if (!state.startsWith('running'))
-        throw new Error(`registry container ${name} did not survive: ${state}`);
+      if (oom === 'true') return `OOM-killed (exit ${code})`;
+      return status === 'running' ? 'running' : `${status ?? '?'} (exit ${code ?? '?'})`;
     },
   };
 }
@@ -128,8 +130,10 @@ async function startRegistry(scenario: Scenario): Promise<RunningTarget> {
     url: `http://127.0.0.1:${port}`,
     containerMemory: () => '—',
     async stop() {
+      const alive = child.exitCode === null;
       child.kill('SIGTERM');
       await exited;
+      return alive ? 'running' : `exited (${child.exitCode})`;
     },
   };
 }
@@ -143,84 +147,88 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 const log = (message: string) => process.stderr.write(`[registry-caps] ${message}\n`);
 
-async function runScenario(scenario: Scenario, instanceUrl: string): Promise<(string | number)[]> {
-  log(`${scenario.name}: starting`);
-  const registry = await startRegistry(scenario);
-  log(`${scenario.name}: registry at ${registry.url}`);
-  const watchers = new AbortController();
-  try {
-    const services = Math.ceil(scenario.maxInstances / scenario.perService);
-    let registered = 0;
-    for (let s = 0; s < services; s++) {
-      for (let i = 0; i < scenario.perService && registered < scenario.maxInstances; i++, registered++) {
-        const response = await undiciFetch(`${registry.url}/services/register`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(largestRegistration(s, i, instanceUrl)),
-          dispatcher: agent,
-        });
-        if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
-      }
-    }
-    const overCap = await undiciFetch(`${registry.url}/services/register`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(largestRegistration(services + 1, 0, instanceUrl)),
-      dispatcher: agent,
-    });
-    const overCapStatus = overCap.status;
-    await overCap.text();
-    log(`${scenario.name}: one more instance answered ${overCapStatus}`);
-    const index = (
-      (await (await undiciFetch(`${registry.url}/discovery`, { dispatcher: agent })).json()) as {
-        index: number;
-      }
-    ).index;
-    log(`${scenario.name}: index ${index}`);
-    const held = Array.from({ length: scenario.maxWatchers }, () =>
-      undiciFetch(`${registry.url}/discovery?index=${index}&wait=5m`, {
-        dispatcher: agent,
-        signal: watchers.signal,
-      }).catch(() => undefined),
-    );
-    for (let i = 0; i < 100; i++) await new Promise((r) => setTimeout(r, 20));
-    // With no watcher allowed to wait, "one more" would be the first and block for 5 minutes.
-    const watcherOverCap = scenario.maxWatchers
-      ? await undiciFetch(`${registry.url}/discovery?index=${index}&wait=5m`, { dispatcher: agent })
-      : undefined;
-    await watcherOverCap?.text();
-    log(`${scenario.name}: ${registered} registered, watchers held`);
-    for (let round = 0; round < 3; round++) {
-      await (
-        await undiciFetch(`${registry.url}/health-check`, { method: 'POST', headers, dispatcher: agent })
-      ).text();
-      for (const view of ['/services', '/discovery', '/prometheus/targets'])
-        await (await undiciFetch(`${registry.url}${view}`, { dispatcher: agent })).text();
-    }
-    const servicesBytes = (
-      await (await undiciFetch(`${registry.url}/services`, { dispatcher: agent })).text()
-    ).length;
-    const rss = await metric(registry.url, 'process_resident_memory_bytes');
-    const heap = await metric(registry.url, 'nodejs_heap_size_used_bytes');
-    const container = registry.containerMemory();
-    watchers.abort();
-    await Promise.all(held);
-    return [
-      scenario.name,
-      registered,
-      scenario.maxWatchers,
-      scenario.maxInstances ? overCapStatus : '—',
-      watcherOverCap?.status ?? '—',
+const post = async (url: string, body?: unknown) => {
+  const response = await undiciFetch(url, {
+    method: 'POST',
+    headers,
+    body: body === undefined ? null : JSON.stringify(body),
+    dispatcher: agent,
+  });
+  await response.text();
+  return response.status;
+};
+const getText = async (url: string) => (await undiciFetch(url, { dispatcher: agent })).text();
+
+/** Registers maxInstances of the largest instances, perService per service; then one more (429). */
+async function fill(scenario: Scenario, registry: string, instanceUrl: string): Promise<number> {
+  const services = Math.ceil(scenario.maxInstances / scenario.perService);
+  for (let n = 0; n < scenario.maxInstances; n++) {
+    const s = Math.floor(n / scenario.perService);
+    const status = await post(`${registry}/services/register`, largestRegistration(s, n, instanceUrl));
+    if (status !== 201) throw new Error(`registering instance ${n}: ${status}`);
+  }
+  return post(`${registry}/services/register`, largestRegistration(services + 1, 0, instanceUrl));
+}
+
+/** Opens maxWatchers blocking queries, then one more (429); returns that status. */
+async function holdWatchers(scenario: Scenario, registry: string, signal: AbortSignal) {
+  const { index } = JSON.parse(await getText(`${registry}/discovery`)) as { index: number };
+  const watch = `${registry}/discovery?index=${index}&wait=5m`;
+  const held = Array.from({ length: scenario.maxWatchers }, () =>
+    undiciFetch(watch, { dispatcher: agent, signal }).catch(() => undefined),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  // With no watcher allowed to wait, "one more" would be the first and block for 5 minutes.
+  const overCap = scenario.maxWatchers ? await undiciFetch(watch, { dispatcher: agent }) : undefined;
+  await overCap?.text();
+  return { held, overCap: overCap?.status };
+}
+
+async function measure(scenario: Scenario, registry: string, instanceUrl: string, signal: AbortSignal) {
+  const overCap = await fill(scenario, registry, instanceUrl);
+  const watchers = await holdWatchers(scenario, registry, signal);
+  log(`${scenario.name}: ${scenario.maxInstances} registered, ${scenario.maxWatchers} watchers held`);
+  for (let round = 0; round < 3; round++) {
+    await post(`${registry}/health-check`);
+    for (const view of ['/services', '/discovery', '/prometheus/targets'])
+      await getText(`${registry}${view}`);
+  }
+  const servicesBytes = (await getText(`${registry}/services`)).length;
+  const rss = await metric(registry, 'process_resident_memory_bytes');
+  const heap = await metric(registry, 'nodejs_heap_size_used_bytes');
+  return {
+    cells: [
+      scenario.maxInstances ? overCap : '—',
+      watchers.overCap ?? '—',
       mb(servicesBytes),
       mb(heap),
       mb(rss),
       `${Math.round((rss / (160 * 1024 * 1024)) * 100)} %`,
-      container,
-    ];
+    ],
+    held: watchers.held,
+  };
+}
+
+async function runScenario(scenario: Scenario, instanceUrl: string): Promise<(string | number)[]> {
+  log(`${scenario.name}: starting`);
+  const registry = await startRegistry(scenario);
+  const watchers = new AbortController();
+  let cells: (string | number)[];
+  let container = '—';
+  try {
+    const result = await measure(scenario, registry.url, instanceUrl, watchers.signal);
+    container = registry.containerMemory();
+    cells = result.cells;
+    watchers.abort();
+    await Promise.all(result.held);
+  } catch (error) {
+    log(`${scenario.name}: ${(error as Error).message}`);
+    cells = ['—', '—', '—', '—', '—', '—'];
   } finally {
     watchers.abort();
-    await registry.stop();
   }
+  const outcome = await registry.stop();
+  return [scenario.name, scenario.maxInstances, scenario.maxWatchers, ...cells, container, outcome];
 }
 
 export async function run(): Promise<BenchTable> {
@@ -232,8 +240,8 @@ export async function run(): Promise<BenchTable> {
       title: `registry memory at its caps (${image ? `${image} in Docker, --memory ${memLimit}` : 'node registry/dist/main.js on the host'}, largest allowed registrations)`,
       columns: [
         'case',
-        'instances',
-        'blocking watchers',
+        'MAX_INSTANCES',
+        'MAX_WATCHERS',
         'one more instance',
         'one more watcher',
         'GET /services MB',
@@ -241,10 +249,11 @@ export async function run(): Promise<BenchTable> {
         'RSS MB',
         'of 160m',
         'docker stats (cgroup)',
+        'registry at the end',
       ],
       rows,
       notes: [
-        'every instance is the largest the API accepts: 128-character id, 250-character health path, 32 metadata entries of 63 + 256 characters',
+        'every instance is the largest the API accepts: 128-character id, 250-character health path, 3.9 KB of metadata (12 entries of 63 + 256 characters)',
         'RSS and heap read from the registry process /metrics after 3 health-check rounds and 3 renderings of /services, /discovery and /prometheus/targets',
       ],
     };

@@ -46,6 +46,8 @@ export const healthPath = z
     message: 'expected a path without ".." segments',
   });
 
+export const maxMetadataBytes = 4096;
+
 export const metadata = z
   .record(
     z
@@ -56,7 +58,11 @@ export const metadata = z
       ),
     z.string().max(256, 'expected a string of at most 256 characters'),
   )
-  .refine((record) => Object.keys(record).length <= 32, { message: 'expected at most 32 entries' });
+  .refine((record) => Object.keys(record).length <= 32, { message: 'expected at most 32 entries' })
+  // Every blocked /discovery watcher receives every instance's metadata: keep an instance small.
+  .refine((record) => JSON.stringify(record).length <= maxMetadataBytes, {
+    message: `expected at most ${maxMetadataBytes} bytes of metadata in all (as JSON)`,
+  });
 
 export const registerBody = z.strictObject({
   name: dnsLabel,

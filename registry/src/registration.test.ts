@@ -126,6 +126,11 @@ describe('the instance API', () => {
       { metadata: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])) },
       'metadata',
     ],
+    [
+      'metadata over 4096 bytes in all',
+      { metadata: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, 'v'.repeat(256)])) },
+      'metadata',
+    ],
     ['an unknown field', { port: 5001 }, 'body'],
   ];
 

@@ -59,3 +59,13 @@ export async function allProjectContainers(): Promise<ReplicaContainer[]> {
 
 export const stopContainer = (id: string) => docker.getContainer(id).stop({ t: 10 });
 export const startContainer = (id: string) => docker.getContainer(id).start();
+
+/** A container's memory use as `docker stats` counts it (cgroup usage less inactive file cache) and its limit. */
+export async function memoryOf(id: string): Promise<{ usedBytes: number; limitBytes: number }> {
+  const stats = (await docker.getContainer(id).stats({ stream: false })) as {
+    memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> };
+  };
+  const { usage = 0, limit = 0, stats: detail = {} } = stats.memory_stats;
+  const cache = detail.inactive_file ?? detail.total_inactive_file ?? 0;
+  return { usedBytes: usage - cache, limitBytes: limit };
+}

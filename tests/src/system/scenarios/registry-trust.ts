@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { allProjectContainers, type ReplicaContainer } from '../docker.js';
+import { allProjectContainers, containersOf, memoryOf, type ReplicaContainer } from '../docker.js';
 import { http, stack } from '../http.js';
 import { instancesOf, promQuery } from '../mesh.js';
 
@@ -133,16 +133,19 @@ export function registryTrustScenario() {
       expect(refusals[0]).toMatchObject({ error: 'too_many_instances', limit: 'service' });
       expect(refusals.at(-1)).toMatchObject({ error: 'too_many_instances', limit: 'total' });
 
-      const metrics = await (await fetch(`${stack().registry}/metrics`)).text();
-      const rss = Number(/^process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1]);
-      expect(rss).toBeGreaterThan(0);
-      expect(rss).toBeLessThan(120 * 1024 * 1024);
+      const [registryContainer] = await containersOf('registry');
+      if (!registryContainer) throw new Error('no registry container');
+      const memory = await memoryOf(registryContainer.id);
+      expect(memory.limitBytes).toBe(160 * 2 ** 20);
+      // "Well inside": at the caps the registry uses at most 60 % of its mem_limit.
+      expect(memory.usedBytes / memory.limitBytes).toBeLessThan(0.6);
       expect((await http('GET', `${stack().prometheus}/-/ready`)).status).toBe(200);
       // The registry-sd job's sample_limit (prometheus.yml) leaves a real replica 2x headroom.
       const [samples] = await promQuery('max(scrape_samples_scraped{job="registry-sd"})');
       const perTarget = Number(samples?.value[1]);
       console.log(
-        `registry-sd: at most ${perTarget} samples per scrape; registry RSS ${Math.round(rss / 2 ** 20)} MB`,
+        `at the caps: registry ${Math.round(memory.usedBytes / 2 ** 20)} MiB of ${memory.limitBytes / 2 ** 20} MiB; ` +
+          `registry-sd targets at most ${perTarget} samples per scrape`,
       );
       expect(perTarget).toBeGreaterThan(0);
       expect(perTarget).toBeLessThanOrEqual(250);
