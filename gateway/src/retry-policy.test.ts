@@ -44,10 +44,17 @@ describe('RetryPolicy', () => {
     expect(policy.retryReason('GET', { outcome: 'success', status: 200 })).toBeUndefined();
   });
 
-  it('retries timeouts only when retryOn lists timeout', () => {
+  it('retries timeouts only when retryOn lists timeout or 5xx', () => {
     expect(policy.retryReason('GET', { outcome: 'timeout' })).toBeUndefined();
     const withTimeout = new RetryPolicy({ ...config, retryOn: ['timeout'] });
     expect(withTimeout.retryReason('GET', { outcome: 'timeout' })).toBe('timeout');
+  });
+
+  it('retries a per-try timeout and a connect error under 5xx, as Envoy does', () => {
+    const any5xx = new RetryPolicy({ ...config, retryOn: ['5xx'] });
+    expect(any5xx.retryReason('GET', { outcome: 'timeout' })).toBe('timeout');
+    expect(any5xx.retryReason('GET', { outcome: 'connect_error' })).toBe('connect_error');
+    expect(any5xx.retryReason('POST', { outcome: 'timeout' })).toBeUndefined();
   });
 
   it('backs off with full jitter under a cap that doubles from the base', () => {

@@ -52,8 +52,11 @@ export class RetryPolicy {
   retryReason(method: string, result: AttemptResult): string | undefined {
     if (!idempotentMethods.has(method)) return undefined;
     let reason: string | undefined;
-    if (result.outcome === 'connect_error' || result.outcome === 'timeout') reason = result.outcome;
-    else if (result.outcome === 'http_5xx' && result.status !== undefined) {
+    if (result.outcome === 'connect_error' || result.outcome === 'timeout') {
+      reason = result.outcome;
+      // Envoy's `5xx` also covers an upstream that does not answer at all (reset, per-try timeout).
+      if (this.#retryOn.has('5xx')) return reason;
+    } else if (result.outcome === 'http_5xx' && result.status !== undefined) {
       reason = String(result.status);
       // Envoy's `5xx`: any 5xx answer is retryable; the metric still names the status.
       if (this.#retryOn.has('5xx')) return reason;
