@@ -1,16 +1,25 @@
 #!/usr/bin/env node
 // Checks prometheus/prometheus.yml (and through it the rule files) and runs the rule unit tests
 // in prometheus/tests/*.yml. Uses `promtool` from PATH (or $PROMTOOL), else the one inside the
-// Prometheus image ($PROMETHEUS_IMAGE, default meshlab-local/prometheus:debian) through Docker.
+// Prometheus image through Docker: $PROMETHEUS_IMAGE, else the stack's value in .env.
 // Exits 1 if any step fails, naming the failed steps.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const promDir = join(root, 'prometheus');
-const image = process.env.PROMETHEUS_IMAGE || 'meshlab-local/prometheus:debian';
+
+/** PROMETHEUS_IMAGE as `docker compose` resolves it: the environment, else the repository's .env. */
+function prometheusImage() {
+  if (process.env.PROMETHEUS_IMAGE) return process.env.PROMETHEUS_IMAGE;
+  const dotEnv = readFileSync(join(root, '.env'), 'utf8');
+  // PROMETHEUS_IMAGE=value on its own line, the value unquoted or in double quotes
+  const match = /^PROMETHEUS_IMAGE="?([^"\s#]+)"?\s*(?:#.*)?$/m.exec(dotEnv);
+  if (!match) throw new Error('PROMETHEUS_IMAGE is not set and not in .env');
+  return match[1];
+}
 
 function findOnPath(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -47,6 +56,7 @@ function makeRunner() {
     };
   }
   if (!findOnPath('docker')) return undefined;
+  const image = prometheusImage();
   return {
     how: `promtool inside ${image} (docker)`,
     command: (args) => [

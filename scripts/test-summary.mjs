@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? '.vitest';
-const expected = ['unit.json', 'system.json'];
+const expected = ['unit.json', 'integration.json', 'system.json'];
 let passed = 0;
 let failed = 0;
 for (const name of expected) {

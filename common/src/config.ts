@@ -70,7 +70,7 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
   for (const [key, value] of Object.entries(env)) cleaned[key] = value === '' ? undefined : value;
   const result = schema.safeParse(cleaned);
   if (!result.success) throw new ConfigError('environment', describeIssues(result.error, cleaned));
-  return Object.freeze(result.data) as Readonly<z.infer<S>>;
+  return Object.freeze(result.data);
 }
 
 function envUrl(): z.ZodOptional<z.ZodURL>;

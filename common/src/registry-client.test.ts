@@ -18,7 +18,8 @@ function fakeRegistry() {
   });
   app.post('/services/register', (req, res) => {
     calls.push('register');
-    instances.set(`${req.body.name}/${req.body.id}`, req.body);
+    const body = req.body as { name: string; id: string };
+    instances.set(`${body.name}/${body.id}`, body);
     res.status(201).json(req.body);
   });
   app.put('/services/:name/:id/heartbeat', (req, res) => {

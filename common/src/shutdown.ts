@@ -3,7 +3,8 @@ import type { Logger } from './logger.js';
 import type { Readiness } from './readiness.js';
 import { closeServer } from './server.js';
 
-export type ShutdownHook = () => Promise<unknown> | unknown;
+/** May return a promise, which is awaited (within a third of the deadline). */
+export type ShutdownHook = () => unknown;
 
 export interface ShutdownOptions {
   servers: Server[];

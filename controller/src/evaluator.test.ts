@@ -211,17 +211,22 @@ describe('Evaluator', () => {
 
 describe('Evaluator schedule', () => {
   it('evaluates on its node-cron schedule once started, and not after stop', async () => {
-    const { prometheus, evaluator } = setup();
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
-    expect(prometheus.queries).toEqual([]);
-    const evaluated = new Promise((resolve) => evaluator.once('evaluation', resolve));
-    evaluator.start('* * * * * *');
-    await evaluated;
-    await evaluator.stop();
-    const count = prometheus.queries.length;
-    expect(count).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
-    expect(prometheus.queries).toHaveLength(count);
+    vi.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00.500Z') });
+    try {
+      const { prometheus, evaluator } = setup();
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(prometheus.queries).toEqual([]);
+      evaluator.start('* * * * * *');
+      await vi.advanceTimersByTimeAsync(3_000);
+      await evaluator.idle();
+      const count = prometheus.queries.length;
+      expect(count).toBeGreaterThanOrEqual(2);
+      await evaluator.stop();
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(prometheus.queries).toHaveLength(count);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -56,7 +56,7 @@ describe('PrometheusClient', () => {
       { labels: { instance_id: 'def456' }, value: Number.NaN },
     ]);
     expect(seen).toEqual([
-      `/api/v1/query?${new URLSearchParams({ query: 'sum by (instance_id) (x{code=~"5.."})' })}`,
+      `/api/v1/query?${new URLSearchParams({ query: 'sum by (instance_id) (x{code=~"5.."})' }).toString()}`,
     ]);
   });
 

@@ -60,7 +60,7 @@ export class PrometheusClient implements MetricsSource {
     const url = `${this.#baseUrl}/api/v1/query`;
     let response: Response;
     try {
-      response = await fetch(`${url}?${new URLSearchParams({ query: expr })}`, {
+      response = await fetch(`${url}?${new URLSearchParams({ query: expr }).toString()}`, {
         signal: AbortSignal.timeout(this.#timeoutMs),
         headers: { accept: 'application/json' },
       });

@@ -1,9 +1,9 @@
 import type { MeshStatus } from './mesh-status.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '@meshlab/common';
 import { Discovery } from './discovery.js';
 import { FakeRegistry } from './testing/fake-registry.js';
-import { eventually, startGateway, type RunningGateway } from './testing/harness.js';
+import { startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream } from './testing/upstream.js';
 
 const fast = { waitS: 1, minIntervalMs: 10, retryBaseMs: 20, retryMaxMs: 100 };
@@ -37,7 +37,7 @@ describe('Discovery', () => {
     await discovery.pollOnce();
     expect(registry.lastQuery).toBe('');
     const second = discovery.pollOnce();
-    await eventually(() => registry.lastQuery === '?index=0&wait=1s');
+    await vi.waitFor(() => expect(registry.lastQuery).toBe('?index=0&wait=1s'), 5_000);
     registry.set({ svc: [] });
     await second;
     expect(discovery.snapshot().index).toBe(1);
@@ -60,7 +60,7 @@ describe('Discovery', () => {
     const discovery = discoveryOf(registry.url);
     await discovery.start();
     registry.set({ svc: [{ id: 'b', url: 'http://10.0.0.2:1' }] });
-    await eventually(() => discovery.services?.svc?.[0]?.id === 'b');
+    await vi.waitFor(() => expect(discovery.services?.svc?.[0]?.id).toBe('b'), 5_000);
     await discovery.stop();
   });
 });
@@ -83,7 +83,7 @@ describe('gateway with a registry', () => {
     const first = await gw.get('/svc/x');
     expect(first.headers.get('x-replica-id')).toBe('svc-one');
     registry.set({ svc: [{ id: 'svc-two', url: (upstreams[1] as TestUpstream).url }] });
-    await eventually(() => gw.gateway.status().services.svc?.endpoints[0]?.id === 'svc-two');
+    await vi.waitFor(() => expect(gw.gateway.status().services.svc?.endpoints[0]?.id).toBe('svc-two'), 5_000);
     expect((await gw.get('/svc/x')).headers.get('x-replica-id')).toBe('svc-two');
   });
 
@@ -93,7 +93,7 @@ describe('gateway with a registry', () => {
     registry.set({ svc: [{ id: 'svc-one', url: (upstreams[0] as TestUpstream).url }] });
     gw = await startGateway({ svc: { path: '/svc' } }, { registryUrl: registry.url, discovery: fast });
     await registry.close();
-    await eventually(() => gw.gateway.status().discovery.registryReachable === false);
+    await vi.waitFor(() => expect(gw.gateway.status().discovery.registryReachable).toBe(false), 5_000);
     for (let i = 0; i < 3; i++) expect((await gw.get('/svc/x')).status).toBe(200);
     const status = (await (await gw.get('/mesh/status')).json()) as MeshStatus;
     expect(status.discovery).toMatchObject({ source: 'registry', registryReachable: false });

@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { closeServer, deploymentSchema, listen } from '@meshlab/common';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, type Gateway } from './app.js';
 import { FakeRegistry } from './testing/fake-registry.js';
-import { eventually, quietMesh, rawGet, startGateway, type RunningGateway } from './testing/harness.js';
+import { quietMesh, rawGet, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream } from './testing/upstream.js';
 
 /** Sends `head` byte for byte (fetch cannot send two Host headers) and answers status and body. */
@@ -138,7 +138,10 @@ describe('gateway loop guard', () => {
 
   it('stops a request routed back into the gateway after 3 passes with 508 loop_detected', async () => {
     const loop = await loopingGateway({ self: false });
-    await eventually(() => loop.gateway.services.get('catalog')?.endpoints.list.length === 1);
+    await vi.waitFor(
+      () => expect(loop.gateway.services.get('catalog')?.endpoints.list.length).toBe(1),
+      5_000,
+    );
     const res = await fetch(`${loop.url}/catalog/x`);
     expect(res.status).toBe(508);
     expect(await res.json()).toMatchObject({ error: 'loop_detected' });
@@ -149,7 +152,10 @@ describe('gateway loop guard', () => {
     const real = await new TestUpstream('real-1').start();
     const loop = await loopingGateway({ self: true, replica: real.url });
     try {
-      await eventually(() => loop.gateway.services.get('catalog')?.endpoints.list.length === 1);
+      await vi.waitFor(
+        () => expect(loop.gateway.services.get('catalog')?.endpoints.list.length).toBe(1),
+        5_000,
+      );
       for (let i = 0; i < 5; i++) expect((await fetch(`${loop.url}/catalog/x`)).status).toBe(200);
       expect(real.seen).toHaveLength(5);
       expect(loop.requests()).toBe(5);

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, startGateway, type RunningGateway } from './testing/harness.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 async function replicas(n: number): Promise<TestUpstream[]> {
@@ -58,7 +58,7 @@ describe('load balancing', () => {
       const read = gw.get('/svc/x').then(async (r) => (await r.json()) as { replica: string });
       const settled = await Promise.race([
         read,
-        eventually(() => held.length > heldBefore).then(() => undefined),
+        vi.waitFor(() => expect(held.length).toBeGreaterThan(heldBefore), 5_000).then(() => undefined),
       ]);
       if (settled?.replica === 'r1') fast++;
       else pending.push(read);

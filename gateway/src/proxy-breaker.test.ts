@@ -1,6 +1,6 @@
 import type { MeshStatus } from './mesh-status.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 const breakerMesh = {
@@ -19,6 +19,7 @@ describe('circuit breaker through the gateway', () => {
   let upstream: TestUpstream;
   let gw: RunningGateway;
   afterEach(async () => {
+    vi.useRealTimers();
     await gw?.close();
     await upstream?.close();
   });
@@ -34,6 +35,8 @@ describe('circuit breaker through the gateway', () => {
       { svc: { path: '/svc', endpoints: [upstream.url] } },
       { mesh: breakerMesh, adminToken },
     );
+    // opossum's half-open timer and the breaker's clock move only when the test says so
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     for (let i = 0; i < 4; i++) expect((await gw.get('/svc/x')).status).toBe(503);
     return { heal: () => (failing = false) };
   }
@@ -52,7 +55,10 @@ describe('circuit breaker through the gateway', () => {
   it('goes half-open after openMs, and a good probe closes it', async () => {
     const { heal } = await openIt();
     heal();
-    await eventually(() => state() === 'half_open');
+    vi.advanceTimersByTime(399);
+    expect(state()).toBe('open');
+    vi.advanceTimersByTime(1);
+    expect(state()).toBe('half_open');
     const res = await gw.get('/svc/x');
     expect(res.status).toBe(200);
     expect(state()).toBe('closed');
@@ -65,7 +71,10 @@ describe('circuit breaker through the gateway', () => {
 
   it('a failed half-open probe opens it again', async () => {
     await openIt();
-    await eventually(() => state() === 'half_open');
+    vi.advanceTimersByTime(399);
+    expect(state()).toBe('open');
+    vi.advanceTimersByTime(1);
+    expect(state()).toBe('half_open');
     expect((await gw.get('/svc/x')).status).toBe(503);
     expect(state()).toBe('open');
   });

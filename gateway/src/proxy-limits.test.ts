@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MeshStatus } from './mesh-status.js';
-import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
+import { quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 const mesh = {
@@ -49,7 +49,7 @@ describe('concurrency limits', () => {
   it('answers 503 overflow past maxPending without touching the upstream', async () => {
     await start(1, 0);
     const first = gw.get('/svc/a');
-    await eventually(() => upstream.seen.length === 1);
+    await vi.waitFor(() => expect(upstream.seen.length).toBe(1), 5_000);
     const res = await gw.get('/svc/b');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: 'overflow', service: 'svc' });
@@ -63,9 +63,9 @@ describe('concurrency limits', () => {
   it('queues past maxRequests up to maxPending and serves the queue in turn', async () => {
     await start(1, 1);
     const first = gw.get('/svc/a');
-    await eventually(() => upstream.seen.length === 1);
+    await vi.waitFor(() => expect(upstream.seen.length).toBe(1), 5_000);
     const second = gw.get('/svc/b');
-    await eventually(() => limits()?.pending === 1);
+    await vi.waitFor(() => expect(limits()?.pending).toBe(1), 5_000);
     expect(limits()).toMatchObject({ maxRequests: 1, maxPending: 1, active: 1, pending: 1 });
     const metrics = await (await gw.get('/metrics')).text();
     expect(metrics).toContain('gateway_requests_in_flight{service="svc",state="active"} 1');
@@ -75,7 +75,7 @@ describe('concurrency limits', () => {
     expect((await gw.get('/svc/c')).status).toBe(503);
     releaseOne();
     expect((await first).status).toBe(200);
-    await eventually(() => upstream.seen.length === 2);
+    await vi.waitFor(() => expect(upstream.seen.length).toBe(2), 5_000);
     expect(upstream.seen.map((s) => s.url)).toEqual(['/svc/a', '/svc/b']);
     releaseOne();
     expect((await second).status).toBe(200);
@@ -104,7 +104,7 @@ describe('concurrency limits', () => {
   it('keeps overflows and queue timeouts out of the breaker and the retry budget', async () => {
     await start(1, 0);
     const first = gw.get('/svc/a');
-    await eventually(() => upstream.seen.length === 1);
+    await vi.waitFor(() => expect(upstream.seen.length).toBe(1), 5_000);
     for (let i = 0; i < 5; i++) expect((await gw.get('/svc/b')).status).toBe(503);
     const status = gw.gateway.status().services.svc;
     expect(status?.circuit).toMatchObject({ state: 'closed', requests: 0 });

@@ -1,7 +1,7 @@
 import type { MeshStatus } from './mesh-status.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceRuntime } from './service-runtime.js';
-import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
+import { quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 const mesh = {
@@ -32,6 +32,8 @@ describe('outlier ejection through the gateway', () => {
     bad = await new TestUpstream('bad', (_req, res) => reply(res, 503, {})).start();
     good = await new TestUpstream('good').start();
     gw = await startGateway({ svc: { path: '/svc', endpoints: [bad.url, good.url] } }, { mesh });
+    // the ejection clock: ejections last until the test moves it, however slow the machine
+    vi.useFakeTimers({ toFake: ['Date'] });
     const badId = new URL(bad.url).host;
     for (let i = 0; i < 4; i++) await (await gw.get('/svc/x')).text();
     expect(bad.seen.length).toBe(2);
@@ -46,7 +48,10 @@ describe('outlier ejection through the gateway', () => {
     for (let i = 0; i < 6; i++) expect((await gw.get('/svc/x')).status).toBe(200);
     expect(bad.seen.length).toBe(2);
 
-    await eventually(() => endpoint(badId)?.ejected === false);
+    vi.advanceTimersByTime(299);
+    expect(endpoint(badId)?.ejected).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(endpoint(badId)?.ejected).toBe(false);
     bad.behaviour = (_req, res) => reply(res, 200, { replica: 'bad' });
     const answered = new Set<string>();
     for (let i = 0; i < 4; i++)
@@ -58,6 +63,8 @@ describe('outlier ejection through the gateway', () => {
     bad = await new TestUpstream('bad', (_req, res) => reply(res, 503, {})).start();
     good = await new TestUpstream('bad-too', (_req, res) => reply(res, 503, {})).start();
     gw = await startGateway({ svc: { path: '/svc', endpoints: [bad.url, good.url] } }, { mesh });
+    // the ejection clock: ejections last until the test moves it, however slow the machine
+    vi.useFakeTimers({ toFake: ['Date'] });
     for (let i = 0; i < 8; i++) await (await gw.get('/svc/x')).text();
     expect(gw.gateway.status().services.svc?.ejectedEndpoints).toBe(1);
   });
@@ -66,6 +73,8 @@ describe('outlier ejection through the gateway', () => {
     bad = await new TestUpstream('bad', (_req, res) => reply(res, 503, {})).start();
     good = await new TestUpstream('good').start();
     gw = await startGateway({ svc: { path: '/svc', endpoints: [bad.url, good.url] } }, { mesh });
+    // the ejection clock: ejections last until the test moves it, however slow the machine
+    vi.useFakeTimers({ toFake: ['Date'] });
     for (let i = 0; i < 4; i++) await (await gw.get('/svc/x')).text();
     expect(gw.gateway.status().services.svc?.ejectedEndpoints).toBe(1);
     expect((await gw.get('/mesh/reset/svc', { method: 'POST' })).status).toBe(200);
@@ -76,6 +85,7 @@ describe('outlier ejection through the gateway', () => {
     bad = await new TestUpstream('bad', (_req, res) => reply(res, 503, {})).start();
     good = await new TestUpstream('good').start();
     gw = await startGateway({ svc: { path: '/svc', endpoints: [bad.url, good.url] } }, { mesh });
+    // the ejection clock: ejections last until the test moves it, however slow the machine
     vi.useFakeTimers({ toFake: ['Date'] });
     const outliers = (gw.gateway.services.get('svc') as ServiceRuntime).outliers;
     const returned = vi.fn();

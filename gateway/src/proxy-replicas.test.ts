@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeRegistry } from './testing/fake-registry.js';
-import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
+import { quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 const mesh = {
@@ -68,7 +68,7 @@ describe('per-replica view of the gateway', () => {
   it('drops the ejection gauge of a replica that left discovery', async () => {
     await ejectBad();
     registry.set({ svc: [{ id: 'good-1', url: good.url }] });
-    await eventually(() => endpoint('bad-1') === undefined);
+    await vi.waitFor(() => expect(endpoint('bad-1')).toBe(undefined), 5_000);
     const text = await metrics();
     expect(text).not.toMatch(/gateway_endpoint_ejected\{[^}]*instance_id="bad-1"/);
     expect(text).toContain('gateway_endpoint_ejected{service="svc",instance_id="good-1"} 0');
@@ -83,7 +83,7 @@ describe('per-replica view of the gateway', () => {
         { id: 'good-1', url: good.url, registeredAt: '2026-12-02T10:00:00.000Z' },
       ],
     });
-    await eventually(() => endpoint('bad-1')?.ejected === false);
+    await vi.waitFor(() => expect(endpoint('bad-1')?.ejected).toBe(false), 5_000);
     expect(endpoint('bad-1')).toMatchObject({ consecutiveFailures: 0, timesEjected: 0 });
     expect(await metrics()).toContain('gateway_endpoint_ejected{service="svc",instance_id="bad-1"} 0');
     const seen = bad.seen.length;
@@ -100,7 +100,7 @@ describe('per-replica view of the gateway', () => {
         { id: 'good-2', url: good.url },
       ],
     });
-    await eventually(() => endpoint('good-2') !== undefined);
+    await vi.waitFor(() => expect(endpoint('good-2')).toBeDefined(), 5_000);
     expect(endpoint('bad-1')).toMatchObject({ ejected: true, timesEjected: 1 });
   });
 });

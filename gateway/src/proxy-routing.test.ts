@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
-import { eventually, quietMesh, rawGet, startGateway, type RunningGateway } from './testing/harness.js';
+import { quietMesh, rawGet, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream, reply } from './testing/upstream.js';
 
 describe('gateway routing and headers', () => {
@@ -175,7 +175,7 @@ describe('gateway routing and headers', () => {
         },
         (res) => {
           let text = '';
-          res.on('data', (c: Buffer) => (text += c));
+          res.on('data', (c: Buffer) => (text += c.toString()));
           res.on('end', () => resolve(text));
         },
       );
@@ -189,16 +189,19 @@ describe('gateway routing and headers', () => {
     await gw.close();
     const mesh = { ...quietMesh, outlierDetection: { enabled: true, consecutiveFailures: 5 } };
     gw = await startGateway({ catalog: { path: '/catalog', endpoints: [catalog.url] } }, { mesh });
+    // the upstream answers only after the client has gone, however slow the machine is
+    let answerLate = () => {};
     catalog.behaviour = (_req, res) => {
-      setTimeout(() => reply(res, 200, { late: true }), 300);
+      answerLate = () => reply(res, 200, { late: true });
     };
     const controller = new AbortController();
     const gone = gw.get('/catalog/slow', { signal: controller.signal }).catch((error: Error) => error.name);
-    await eventually(() => catalog.seen.length === 1);
+    await vi.waitFor(() => expect(catalog.seen.length).toBe(1), 5_000);
     controller.abort();
     expect(await gone).toBe('AbortError');
     const endpoint = () => gw.gateway.status().services.catalog?.endpoints[0];
-    await eventually(() => endpoint()?.inFlight === 0);
+    await vi.waitFor(() => expect(endpoint()?.inFlight).toBe(0), 5_000);
+    answerLate();
     expect(endpoint()?.consecutiveFailures).toBe(0);
     const metrics = await (await gw.get('/metrics')).text();
     expect(metrics).toContain(

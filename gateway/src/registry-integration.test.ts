@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RegistryClient, deploymentSchema, silentLogger } from '@meshlab/common';
 import { listenRegistry, type RunningRegistry } from '@meshlab/registry';
-import { eventually, quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
+import { quietMesh, startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream } from './testing/upstream.js';
 
 describe('gateway with the real registry', () => {
@@ -28,7 +28,7 @@ describe('gateway with the real registry', () => {
       registration: { name: 'svc', id: 'svc-1', url: upstream.url, healthPath: '/healthz' },
       logger: silentLogger(),
     }).tick();
-    await eventually(() => running.gateway.status().services.svc?.endpoints.length === 1);
+    await vi.waitFor(() => expect(running.gateway.status().services.svc?.endpoints.length).toBe(1), 5_000);
     const res = await running.get('/svc/work');
     expect(res.status).toBe(200);
     expect(res.headers.get('x-replica-id')).toBe('svc-1');
@@ -36,7 +36,7 @@ describe('gateway with the real registry', () => {
 
     await registry.close();
     registry = undefined;
-    await eventually(() => running.gateway.status().discovery.registryReachable === false);
+    await vi.waitFor(() => expect(running.gateway.status().discovery.registryReachable).toBe(false), 5_000);
     expect((await running.get('/svc/work')).status).toBe(200);
   });
 });

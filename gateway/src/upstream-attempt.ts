@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { Endpoint } from './endpoints.js';
 import type { RequestSignals, StopReason } from './request-signals.js';
 import { outcomeOfStatus, type AttemptResult } from './retry-policy.js';
@@ -82,7 +81,7 @@ export function attemptOnce(
       {
         origin: endpoint.origin,
         path: endpoint.basePath ? endpoint.basePath + request.path : request.path,
-        method: request.method as Dispatcher.HttpMethod,
+        method: request.method,
         headers: request.headers,
         body: request.body ?? null,
         // Both equal, so undici refreshes one timer per socket instead of making one per phase;

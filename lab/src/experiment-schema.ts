@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actionSchema, type Action } from './action-schema.js';
+import { actionSchema } from './action-schema.js';
 import { durationSchema } from './duration.js';
-import { probeSchema, type Probe } from './probe-schema.js';
+import { probeSchema } from './probe-schema.js';
 import { toleranceSchema } from './tolerance.js';
 
 const togetherSchema = z.strictObject({
@@ -29,7 +29,7 @@ const stepSchema = z.unknown().transform((value, ctx) => {
     return z.NEVER;
   }
   const result = schema.safeParse(value);
-  if (result.success) return result.data as Action | Probe | z.infer<typeof togetherSchema>;
+  if (result.success) return result.data;
   for (const issue of result.error.issues)
     ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;

@@ -28,7 +28,7 @@ export function formatReport(r: Report): string {
     if (b.kind === 'probe') {
       const m = b.measured;
       lines.push(
-        `  burst '${b.name}': ${m.requests} requests, error ratio ${m.errorRatio}, p99 ${m.p99Ms} ms, replicas ${m.replicas}, attempts/request ${m.attemptsPerRequest} (${m.codes})`,
+        `  burst '${b.name}': ${show(m.requests)} requests, error ratio ${show(m.errorRatio)}, p99 ${show(m.p99Ms)} ms, replicas ${show(m.replicas)}, attempts/request ${show(m.attemptsPerRequest)} (${show(m.codes)})`,
       );
     }
   if (r.traffic) {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeStack, type FakeStack } from './test-fakes.js';
 
 // The compiled CLI as a real process: `npm test` builds before it tests.
@@ -72,9 +72,7 @@ describe('lab CLI process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-'));
     writeFileSync(join(dir, '99-interrupted.yaml'), experiment);
     const run = lab(dir, 'run', 'interrupted');
-    const deadline = Date.now() + 10_000;
-    while (!run.output().stdout.includes('wait a long time: waiting') && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    await vi.waitFor(() => expect(run.output().stdout).toContain('wait a long time: waiting'), 10_000);
     expect(stack.containers.map((c) => c.state)).toEqual(['paused', 'running', 'exited']);
     expect(stack.replicas.map((r) => r.faults.errorRate)).toEqual([1, 1]);
 

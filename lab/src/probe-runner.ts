@@ -28,7 +28,7 @@ export interface ProbeResult {
 
 function evaluate(probe: Probe, measured: Measurements, ctx: RunContext): Check[] {
   return Object.entries(probe.expect).map(([measurement, tolerance]) => {
-    const filled = fillDeep(tolerance, ctx) as Tolerance;
+    const filled = fillDeep<Tolerance>(tolerance, ctx);
     const value = measured[measurement];
     return {
       measurement,

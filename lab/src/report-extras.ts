@@ -43,8 +43,8 @@ export function grafanaLinks(
     const uid = dashboards[w.dashboard];
     const window = { from: String(from), to: String(to) };
     const url = uid
-      ? `${grafana}/d/${uid}?${new URLSearchParams(window)}`
-      : `${grafana}/dashboards?${new URLSearchParams({ query: w.dashboard, ...window })}`;
+      ? `${grafana}/d/${uid}?${new URLSearchParams(window).toString()}`
+      : `${grafana}/dashboards?${new URLSearchParams({ query: w.dashboard, ...window }).toString()}`;
     return { ...w, url };
   });
 }

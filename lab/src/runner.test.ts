@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from './clients.js';
 import { composeDocker } from './docker-client.js';
 import { experimentSchema } from './experiment-schema.js';
@@ -168,7 +168,7 @@ describe('experiment runner', () => {
       interrupt.signal,
       events,
     );
-    while (!stack.dockerCalls.includes('stop fake-lab-service-b-1')) await systemClock.sleep(20);
+    await vi.waitFor(() => expect(stack.dockerCalls).toContain('stop fake-lab-service-b-1'), 10_000);
     interrupt.abort();
     const report = await running;
     expect(report.status).toBe('interrupted');

@@ -65,6 +65,8 @@ export interface RegistryApp {
   checker: HealthChecker;
   metrics: Registry;
   readiness: Readiness;
+  /** The blocking /discovery queries (`waiting` counts those blocked now). */
+  watch: DiscoveryWatch;
   /** Starts the node-cron schedule of health-check rounds (seconds field allowed). */
   start(schedule: string): void;
   /** Stops the schedule and answers every blocked /discovery watch. Idempotent. */
@@ -132,6 +134,7 @@ export function createApp(deps: RegistryDeps): RegistryApp {
     checker,
     metrics,
     readiness,
+    watch,
     start(schedule) {
       if (task) throw new Error('the health-check schedule is already started');
       task = scheduleHealthChecks(schedule, checker, logger, registryMetrics.roundSkipped);

@@ -59,14 +59,9 @@ describe('node registry/dist/main.js', () => {
   });
 
   it('starts with config/deployment.yaml, serves /discovery and exits 0 on SIGTERM', async () => {
-    const { child, exited, output } = run({ HEALTH_CHECK_SCHEDULE: '*/1 * * * * *' });
-    let port: number | undefined;
-    for (let i = 0; i < 100 && port === undefined; i++) {
-      const match = /"port":(\d+)/.exec(output().stdout);
-      if (match?.[1]) port = Number(match[1]);
-      else await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(port).toBeDefined();
+    const started = run({ HEALTH_CHECK_SCHEDULE: '*/1 * * * * *' });
+    const { child, exited } = started;
+    const port = await started.port();
     const response = await fetch(`http://127.0.0.1:${port}/discovery`);
     const body = (await response.json()) as { services: Record<string, unknown[]> };
     expect(Object.keys(body.services).sort()).toEqual(['cart', 'catalog', 'order', 'service-b']);

@@ -6,7 +6,7 @@ import { instanceStatuses } from './status-machine.js';
 import type { InstanceStore } from './store.js';
 
 export interface RegistryMetrics {
-  roundSkipped(): void;
+  roundSkipped: () => void;
 }
 
 /** Counts per service and status, every known service with every status (0 when none). */

@@ -45,12 +45,14 @@ describe('a restarted registry', () => {
   });
 
   it('gives a client that kept the old index an answer at once', async () => {
-    const first = await listenRegistry({ deployment: testDeployment() });
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: () => now };
+    const first = await listenRegistry({ deployment: testDeployment(), clock });
     registries.push(first);
     const oldIndex = first.store.index;
     await first.close();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = await listenRegistry({ deployment: testDeployment() }, { port: first.port });
+    now += 5;
+    const second = await listenRegistry({ deployment: testDeployment(), clock }, { port: first.port });
     registries.push(second);
     expect(second.store.index).not.toBe(oldIndex);
     const answer = await getJson(`${second.url}/discovery?index=${oldIndex}&wait=5m`);

@@ -29,7 +29,8 @@ export class ManualClock implements Clock {
   }
 }
 
-export type InstanceMode = 'ok' | 'fail' | 'slow';
+/** 'hold': health answers wait in `held` until the test calls them. */
+export type InstanceMode = 'ok' | 'fail' | 'slow' | 'hold';
 
 /** A real HTTP instance on port 0 whose health answer the test controls. */
 export interface FakeInstance {
@@ -39,11 +40,17 @@ export interface FakeInstance {
   slowMs: number;
   /** Health-check requests received, by path. */
   hits: string[];
+  held: (() => void)[];
   kill(): Promise<void>;
 }
 
 export async function startFakeInstance(): Promise<FakeInstance> {
-  const state = { mode: 'ok' as InstanceMode, slowMs: 1_000, hits: [] as string[] };
+  const state = {
+    mode: 'ok' as InstanceMode,
+    slowMs: 1_000,
+    hits: [] as string[],
+    held: [] as (() => void)[],
+  };
   const { server, url, port } = await listen(
     (req, res) => {
       state.hits.push(req.url ?? '');
@@ -53,6 +60,7 @@ export async function startFakeInstance(): Promise<FakeInstance> {
         res.end(JSON.stringify({ status: state.mode }));
       };
       if (state.mode === 'slow') setTimeout(answer, state.slowMs).unref();
+      else if (state.mode === 'hold') state.held.push(answer);
       else answer();
     },
     0,

@@ -177,9 +177,10 @@ describe('registration identity', () => {
   });
 
   it('lets another host claim an id whose owner has not heartbeated for ownerLeaseMs', async () => {
-    const { url } = await setup({ ownerLeaseMs: 50 });
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const { url } = await setup({ ownerLeaseMs: 50, clock: { now: () => now } });
     await register(url, { url: 'http://127.0.0.1:5000' });
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    now += 80;
     const claim = await register(url, { url: 'http://127.0.0.2:5000' }, bearer(registryToken), otherHost);
     expect(claim.status).toBe(200);
     expect(registry?.store.get('service-b', 'b-1')?.url).toBe('http://127.0.0.2:5000');

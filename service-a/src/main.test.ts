@@ -23,13 +23,9 @@ describe('service-a process', () => {
   });
 
   it('starts paused with RPS=0, answers /status, and exits 0 on SIGTERM', async () => {
-    const { child, exited, output } = run({ PORT: '0', RPS: '0', TARGET_URL: 'http://127.0.0.1:1/work' });
-    let port: number | undefined;
-    for (let i = 0; i < 100 && port === undefined; i++) {
-      const match = /"port":(\d+)/.exec(output().stdout);
-      if (match?.[1]) port = Number(match[1]);
-      else await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const started = run({ PORT: '0', RPS: '0', TARGET_URL: 'http://127.0.0.1:1/work' });
+    const { child, exited } = started;
+    const port = await started.port();
     const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, unknown>;
     expect(status).toMatchObject({
       targetRps: 0,

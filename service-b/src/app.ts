@@ -23,22 +23,26 @@ export interface ServiceBDeps {
   /** Sent as X-Replica-ID on every /work answer. */
   instanceId: string;
   adminToken?: string | undefined;
+  /** The injected latency's wait and the clock it is measured with (tests pass fakes). */
+  sleep?: (ms: number) => Promise<unknown>;
+  now?: () => number;
 }
 
 /** service-b: GET /work with injected latency and errors, GET/PUT /faults to change them live. */
 export function createApp(deps: ServiceBDeps): Express {
   const { faults, logger, instanceId } = deps;
+  const { sleep: wait = sleep, now = () => performance.now() } = deps;
   const metrics = createServiceBMetrics(deps.metrics, faults);
   return createServiceApp(deps, (app) => {
     app.get('/work', async (_req, res) => {
-      const started = performance.now();
+      const started = now();
       const { delayMs, fail } = faults.decide();
       // A timer, never a busy wait: hundreds of slow requests share one event loop.
-      if (delayMs > 0) await sleep(delayMs);
+      if (delayMs > 0) await wait(delayMs);
       const code = fail ? 500 : 200;
       res.set('X-Replica-ID', instanceId);
       res.status(code).json({ result: fail ? 'error' : 'ok' });
-      metrics.record(fail, (performance.now() - started) / 1000);
+      metrics.record(fail, (now() - started) / 1000);
     });
     app.get('/faults', (_req, res) => {
       res.json(faults.get());

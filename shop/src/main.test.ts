@@ -8,15 +8,6 @@ const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 const run = (env: Record<string, string>) => runServiceProcess(main, env, { inheritEnv: false });
 
-async function waitFor<T>(probe: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 let registry: RunningServer | undefined;
 afterEach(async () => {
   if (registry) await closeServer(registry.server, 500);
@@ -47,14 +38,15 @@ describe('shop main', () => {
       0,
       '127.0.0.1',
     );
-    const { child, exited, output } = run({
+    const started = run({
       SHOP_SERVICE: 'catalog',
       PORT: '0',
       REGISTRY_URL: registry.url,
       INSTANCE_ID: 'catalog-test-1',
       ADVERTISE_URL: 'http://catalog-test-1:7001',
     });
-    const port = await waitFor(() => /"port":(\d+)/.exec(output().stdout)?.[1], 'the listening line');
+    const { child, exited } = started;
+    const port = await started.port();
     const response = await fetch(`http://127.0.0.1:${port}/catalog/products/1`);
     expect(response.status).toBe(200);
     const registration = seen.find((r) => r.method === 'POST');

@@ -23,8 +23,10 @@ export function createHelloApp(deps: { logger: Logger; metrics: Registry; readin
         req.query,
         'query',
       );
+      // Headers first: a client knows its request is in flight before the body comes.
+      res.status(200).type('application/json').flushHeaders();
       await new Promise((resolve) => setTimeout(resolve, ms));
-      res.json({ waited: ms });
+      res.end(JSON.stringify({ waited: ms }));
     });
   });
 }

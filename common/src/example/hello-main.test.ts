@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runServiceProcess } from '../testing/service-process.js';
 
 // Runs the compiled tiny service as a real process: `npm test` builds before it tests.
@@ -25,37 +25,40 @@ describe('a service built on common', () => {
     await port();
     child.kill('SIGTERM');
     await exited;
-    for (const line of output().stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of output().stdout.trim().split('\n'))
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
   });
 
   it('on SIGTERM goes not-ready, finishes the in-flight request, then exits 0', async () => {
     const started = run({ PORT: '0' });
     const { child, exited, output } = started;
     const port = await started.port();
-    const inFlight = fetch(`http://127.0.0.1:${port}/slow?ms=1500`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // the headers come at once, the body after 1.5 s: the request is in flight when SIGTERM comes
+    const response = await fetch(`http://127.0.0.1:${port}/slow?ms=1500`);
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const response = await inFlight;
+    await vi.waitFor(() => expect(output().stdout).toContain('shutting down'), 5_000);
+    expect(child.exitCode).toBeNull();
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ waited: 1500 });
     const [code] = await exited;
     expect(code).toBe(0);
-    expect(output().stdout).toContain('shutting down');
   });
 
   it('refuses new connections once shutting down', async () => {
     const started = run({ PORT: '0' });
-    const { child, exited } = started;
+    const { child, exited, output } = started;
     const port = await started.port();
-    const inFlight = fetch(`http://127.0.0.1:${port}/slow?ms=1000`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const inFlight = await fetch(`http://127.0.0.1:${port}/slow?ms=3000`);
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await expect(
-      fetch(`http://127.0.0.1:${port}/hello`, { headers: { connection: 'close' } }),
-    ).rejects.toThrow();
-    await inFlight;
+    await vi.waitFor(() => expect(output().stdout).toContain('shutting down'), 5_000);
+    await vi.waitFor(
+      () =>
+        expect(
+          fetch(`http://127.0.0.1:${port}/hello`, { headers: { connection: 'close' } }),
+        ).rejects.toThrow(),
+      2_000,
+    );
+    expect(await inFlight.json()).toEqual({ waited: 3000 });
     await exited;
   });
 });

@@ -5,9 +5,9 @@ import { once } from 'node:events';
 export interface ServiceProcess {
   child: ChildProcess;
   exited: Promise<[number | null, NodeJS.Signals | null]>;
-  output(): { stdout: string; stderr: string };
+  output: () => { stdout: string; stderr: string };
   /** The port from the service's "listening" log line (`"port":N`). */
-  port(): Promise<number>;
+  port: () => Promise<number>;
 }
 
 export interface ServiceProcessOptions {
@@ -33,14 +33,16 @@ export function runServiceProcess(
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const output = () => ({ stdout, stderr });
-  const port = async () => {
-    for (let i = 0; i < 200; i++) {
+  // Resolves on the output chunk that carries the listening line, rejects when the process exits first.
+  const listening = new Promise<number>((resolve, reject) => {
+    const onData = () => {
       const match = /"port":(\d+)/.exec(stdout);
-      if (match?.[1]) return Number(match[1]);
-      if (child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`${main} did not start listening: ${stdout} ${stderr}`);
-  };
+      if (match?.[1]) resolve(Number(match[1]));
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', () => reject(new Error(`${main} exited before listening: ${stdout} ${stderr}`)));
+  });
+  listening.catch(() => undefined); // a test that never asks for the port must not see a rejection
+  const port = () => listening;
   return { child, exited, output, port };
 }

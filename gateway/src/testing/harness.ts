@@ -41,15 +41,6 @@ export async function startGateway(
   };
 }
 
-/** Polls until check() is true (no fixed sleeps in assertions). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** A GET whose path is sent byte for byte (fetch and undici resolve '..' and '%2e%2e' before sending). */
 export function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(base);

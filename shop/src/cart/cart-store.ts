@@ -47,16 +47,12 @@ export class InMemoryCartStore implements CartStore {
     return Promise.resolve((this.#carts.get(userId) ?? []).map((item) => ({ ...item })));
   }
 
-  update(userId: string, change: (items: readonly CartItem[]) => CartItem[]): Promise<CartItem[]> {
-    try {
-      if (this.#heldBy(userId) !== undefined) throw inProgress(userId);
-      const next = change(this.#carts.get(userId) ?? []).map((item) => ({ ...item }));
-      if (next.length === 0) this.#carts.delete(userId);
-      else this.#carts.set(userId, next);
-      return Promise.resolve(next.map((item) => ({ ...item })));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  async update(userId: string, change: (items: readonly CartItem[]) => CartItem[]): Promise<CartItem[]> {
+    if (this.#heldBy(userId) !== undefined) throw inProgress(userId);
+    const next = change(this.#carts.get(userId) ?? []).map((item) => ({ ...item }));
+    if (next.length === 0) this.#carts.delete(userId);
+    else this.#carts.set(userId, next);
+    return next.map((item) => ({ ...item }));
   }
 
   clear(userId: string, claimId?: string): Promise<void> {

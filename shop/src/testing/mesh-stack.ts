@@ -9,6 +9,7 @@ import {
 import { createApp as createGateway, type Gateway } from '@meshlab/gateway';
 import { listenRegistry, type RunningRegistry } from '@meshlab/registry';
 import type { Server } from 'node:http';
+import { expect, vi } from 'vitest';
 import { startShopStack, type ShopStack } from './shop-harness.js';
 
 // The shop's part of config/deployment.yaml, with short timeouts and a breaker that stays out of the way.
@@ -38,11 +39,6 @@ export interface MeshStack {
   close(): Promise<void>;
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
-}
-
 export async function startMeshStack(options: { upstreamTimeoutMs?: number } = {}): Promise<MeshStack> {
   const deployment = parseYaml(deploymentSchema, deploymentYaml, 'shop component test');
   const registry = await listenRegistry({ deployment });
@@ -68,10 +64,11 @@ export async function startMeshStack(options: { upstreamTimeoutMs?: number } = {
       logger: silentLogger(),
     }).tick();
   }
-  await until(
-    () => ['catalog', 'cart', 'order'].every((s) => (gateway.discovery.services?.[s]?.length ?? 0) > 0),
-    'the gateway to discover catalog, cart and order',
-  );
+  // the gateway discovers catalog, cart and order
+  await vi.waitFor(() => {
+    for (const s of ['catalog', 'cart', 'order'])
+      expect(gateway.discovery.services?.[s]?.length ?? 0).toBeGreaterThan(0);
+  }, 5_000);
   return {
     gatewayUrl,
     registry,

@@ -82,8 +82,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  generator.stop();
-  await Promise.all([gateway.stop(), registry.stop()]);
+  await Promise.all([generator.stop(), gateway.stop(), registry.stop()]);
   await Promise.all(servers.map((s) => (s.server.closeAllConnections(), closeServer(s.server, 1000))));
 });
 

@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import type { StackInfo } from './stack.js';
 
 export const stack = (): StackInfo => inject('stack');
@@ -45,24 +45,33 @@ export async function http<T = any>( // eslint-disable-line @typescript-eslint/n
 
 export const admin = (): Record<string, string> => ({ authorization: `Bearer ${stack().adminToken}` });
 
-/** Polls until check returns a value that is not undefined/false, or fails with the last reason. */
-export async function eventually<T>(
+/**
+ * vi.waitFor for checks that answer "not yet" with undefined/false rather than by throwing (the
+ * scenarios read state from the real stack); the timeout error names what was awaited.
+ */
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
   { timeoutMs = 60_000, everyMs = 500 } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  return vi.waitFor(
+    async () => {
+      let value: T | undefined | false;
+      try {
+        value = await check();
+      } catch (error) {
+        throw new Error(
+          `still waiting for ${what}: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (value === undefined || value === false) throw new Error(`still waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: everyMs },
+  );
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -31,7 +31,7 @@ export async function healthyReplicas(count: number): Promise<Instance[]> {
 }
 
 export async function setFaults(instance: Instance, faults: { errorRate?: number; latencyMs?: number }) {
-  const response = await http('PUT', `${instance.url}/faults`, { body: faults, headers: admin() });
+  const response = await http<unknown>('PUT', `${instance.url}/faults`, { body: faults, headers: admin() });
   if (response.status !== 200) throw new Error(`PUT ${instance.url}/faults answered ${response.status}`);
   return response.body;
 }
