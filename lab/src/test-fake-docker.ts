@@ -1,13 +1,7 @@
+import type { ContainerInfo } from './clients.js';
 import { serve, type FakeReplica } from './test-fakes.js';
 
-export interface FakeContainer {
-  id: string;
-  name: string;
-  service: string;
-  number: number;
-  state: string;
-  startedAt: number;
-}
+export type FakeContainer = Omit<ContainerInfo, 'health'>;
 
 /** The few Docker Engine API calls the lab makes, on containers of one compose project. */
 export async function fakeDocker(project: string, replicas: FakeReplica[]) {

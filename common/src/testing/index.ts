@@ -1,2 +1,3 @@
 export * from './service-process.js';
 export * from './stack-image.js';
+export * from './raw-request.js';

@@ -1,5 +1,5 @@
-import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '@meshlab/common/testing';
 import { allProjectContainers, type ReplicaContainer } from '../docker.js';
 import { admin, eventually, http, stack } from '../http.js';
 import { discovered, instancesOf, meshStatus } from '../mesh.js';
@@ -37,19 +37,6 @@ function steadyTraffic() {
       return statuses;
     },
   };
-}
-
-/** A request written byte for byte (fetch cannot send two Host headers). */
-function rawStatus(base: string, head: string): Promise<number> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(`${head}\r\n\r\n`));
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('error', reject);
-    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
-  });
 }
 
 function expectNoneRestarted(before: ReplicaContainer[], after: ReplicaContainer[]) {
@@ -113,9 +100,10 @@ export function hardeningScenario() {
       const percent = await http('GET', `${gateway}/catalog/%FF`);
       expect([percent.status, percent.body]).toMatchObject([400, { error: 'invalid_path' }]);
       const twoHosts = 'GET /catalog/products/1 HTTP/1.1\r\nHost: gateway\r\nHost: evil\r\nConnection: close';
-      expect(await rawStatus(gateway, twoHosts)).toBe(400);
+      expect((await rawRequest(gateway, twoHosts)).status).toBe(400);
       expect(
-        await rawStatus(gateway, 'GET /catalog/products/1 HTTP/1.1\r\nHost: a b\r\nConnection: close'),
+        (await rawRequest(gateway, 'GET /catalog/products/1 HTTP/1.1\r\nHost: a b\r\nConnection: close'))
+          .status,
       ).toBe(400);
       expect((await http('GET', `${gateway}/catalog/products/1`)).status).toBe(200);
     });
