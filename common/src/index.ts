@@ -9,6 +9,7 @@ export * from './metrics.js';
 export * from './readiness.js';
 export * from './probes.js';
 export * from './service-app.js';
+export * from './mesh-service.js';
 export * from './admin-auth.js';
 export * from './clock.js';
 export * from './server.js';
