@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, envSchema, loadConfig, describeValue } from './config.js';
+import { baseEnvSchema, ConfigError, envSchema, loadConfig, describeValue } from './config.js';
 
 const schema = z.object({
   PORT: envSchema.port(5000),
@@ -57,6 +57,29 @@ describe('envSchema.url', () => {
     const a: string = config.A;
     expect(a).toBe('http://a:1');
     expect(config.B).toBeUndefined();
+  });
+});
+
+describe('envSchema.port', () => {
+  it('is optional without a fallback, for a schema that derives its default', () => {
+    const config = loadConfig(z.object({ A: envSchema.port(), B: envSchema.port(7) }), { A: '' });
+    expect(config).toEqual({ A: undefined, B: 7 });
+    expect(() => loadConfig(z.object({ A: envSchema.port() }), { A: '-1' })).toThrow(
+      'A: expected a port number in 0..65535, got "-1"',
+    );
+  });
+});
+
+describe('baseEnvSchema', () => {
+  it('leaves REGISTRY_URL unset by default, so a service registers only when given one', () => {
+    const config = loadConfig(baseEnvSchema, {});
+    expect(config.REGISTRY_URL).toBeUndefined();
+    expect(config).toMatchObject({ LOG_LEVEL: 'info', HEARTBEAT_MS: 5000 });
+  });
+
+  it('is extended by a service with its own port and keys', () => {
+    const schema = baseEnvSchema.extend({ PORT: envSchema.port(5000), RPS: envSchema.int(1) });
+    expect(loadConfig(schema, { RPS: '3' })).toMatchObject({ PORT: 5000, RPS: 3 });
   });
 });
 

@@ -80,15 +80,22 @@ function envUrl(fallback?: string): z.ZodOptional<z.ZodURL> | z.ZodDefault<z.Zod
   return fallback === undefined ? url.optional() : url.default(fallback);
 }
 
+const portMessage = 'expected a port number in 0..65535';
+const portNumber = () =>
+  z.coerce.number({ error: portMessage }).int(portMessage).min(0, portMessage).max(65535, portMessage);
+
+function envPort(): z.ZodOptional<ReturnType<typeof portNumber>>;
+function envPort(fallback: number): z.ZodDefault<ReturnType<typeof portNumber>>;
+function envPort(
+  fallback?: number,
+): z.ZodOptional<ReturnType<typeof portNumber>> | z.ZodDefault<ReturnType<typeof portNumber>> {
+  return fallback === undefined ? portNumber().optional() : portNumber().default(fallback);
+}
+
 /** zod building blocks for env values (strings) with messages a user understands. */
 export const envSchema = {
-  port: (fallback: number) =>
-    z.coerce
-      .number({ error: 'expected a port number in 0..65535' })
-      .int('expected a port number in 0..65535')
-      .min(0, 'expected a port number in 0..65535')
-      .max(65535, 'expected a port number in 0..65535')
-      .default(fallback),
+  /** A port with a default, or optional (a schema that derives the default, like the shop's). */
+  port: envPort,
   int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
     z.coerce
       .number({ error: `expected an integer in ${min}..${max}` })
@@ -117,3 +124,28 @@ export const envSchema = {
       })
       .default('info'),
 };
+
+/**
+ * The env every service reads (defineService relies on these keys); a service's schema extends it:
+ * `baseEnvSchema.extend({ PORT: envSchema.port(5000), ... })`. REGISTRY_URL is unset by default
+ * everywhere: a service registers (and the gateway discovers) only when it is given one.
+ */
+export const baseEnv = {
+  PORT: envSchema.port(8000),
+  LOG_LEVEL: envSchema.logLevel(),
+  /** Guards the service's admin endpoints (Authorization: Bearer <token>) when set. */
+  ADMIN_TOKEN: envSchema.optionalString(),
+  REGISTRY_URL: envSchema.url(),
+  /** Sent on register, heartbeat and deregister (the registry's REGISTRY_TOKEN). */
+  REGISTRY_TOKEN: envSchema.optionalString(),
+  /** This instance's id in the registry and in X-Replica-ID; default: the hostname. */
+  INSTANCE_ID: envSchema.optionalString(),
+  /** The URL that reaches this instance; default: its first non-internal IPv4 address and PORT. */
+  ADVERTISE_URL: envSchema.url(),
+  HEARTBEAT_MS: envSchema.int(5000, 100, 300_000),
+};
+
+export const baseEnvSchema = z.object(baseEnv);
+
+/** What defineService reads from a service's config. */
+export type BaseEnv = z.infer<typeof baseEnvSchema>;

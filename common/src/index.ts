@@ -17,5 +17,6 @@ export * from './shutdown.js';
 export * from './run-main.js';
 export * from './advertise.js';
 export * from './registry-client.js';
+export * from './define-service.js';
 export * from './deployment-config.js';
 export * from './shop-api.js';

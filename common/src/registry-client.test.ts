@@ -2,7 +2,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from './logger.js';
-import { RegistryClient, selfRegistration } from './registry-client.js';
+import { RegistryClient } from './registry-client.js';
 import { listen } from './server.js';
 
 /** A tiny in-memory registry speaking the registry's protocol, to test the client against real HTTP. */
@@ -18,6 +18,7 @@ function fakeRegistry() {
   });
   app.post('/services/register', (req, res) => {
     calls.push('register');
+    if (app.get('refuseRegister')) return void res.status(401).json({ error: 'unauthorized' });
     const body = req.body as { name: string; id: string };
     instances.set(`${body.name}/${body.id}`, body);
     res.status(201).json(req.body);
@@ -110,6 +111,29 @@ describe('RegistryClient', () => {
     await client.stop();
   });
 
+  it('resolves registered once the registry accepted the registration', async () => {
+    const { registry, client } = await setup();
+    await client.start();
+    await expect(client.registered).resolves.toBeUndefined();
+    expect(registry.calls).toEqual(['register']);
+    await client.stop();
+  });
+
+  it('keeps registered pending while the registry refuses, and resolves it on the first yes', async () => {
+    const { registry, client } = await setup();
+    registry.app.set('refuseRegister', true);
+    let accepted = false;
+    void client.registered.then(() => (accepted = true));
+    await client.start();
+    await client.tick();
+    expect(accepted).toBe(false);
+    registry.app.set('refuseRegister', false);
+    await client.tick();
+    await expect(client.registered).resolves.toBeUndefined();
+    expect(registry.calls).toEqual(['register', 'register', 'register']);
+    await client.stop();
+  });
+
   it('deregisters on stop', async () => {
     const { registry, client } = await setup();
     await client.start();
@@ -128,55 +152,5 @@ describe('RegistryClient', () => {
     await expect(client.start()).resolves.toBeUndefined();
     expect(client.state).toBe('unregistered');
     await client.stop();
-  });
-});
-
-describe('selfRegistration', () => {
-  it('is undefined without a registry URL', () => {
-    expect(
-      selfRegistration({ registryUrl: undefined, name: 'a', id: '1', port: 1, logger: silentLogger() }),
-    ).toBeUndefined();
-  });
-
-  it('registers the advertised URL, or this process address with its port', async () => {
-    const { registry, url } = await setup();
-    const given = selfRegistration({
-      registryUrl: url,
-      name: 'a',
-      id: '1',
-      port: 5000,
-      advertiseUrl: 'http://a-1:5000',
-      logger: silentLogger(),
-    });
-    const derived = selfRegistration({
-      registryUrl: url,
-      name: 'a',
-      id: '2',
-      port: 5000,
-      logger: silentLogger(),
-    });
-    await given?.start();
-    await derived?.start();
-    expect(registry.instances.get('a/1')).toMatchObject({ url: 'http://a-1:5000' });
-    expect(registry.instances.get('a/2')).toMatchObject({
-      url: expect.stringMatching(/^http:\/\/[^/]+:5000$/),
-    });
-    await given?.stop();
-    await derived?.stop();
-  });
-
-  it('gives the client the registry token', async () => {
-    const { registry, url } = await setup();
-    const client = selfRegistration({
-      registryUrl: url,
-      name: 'a',
-      id: '1',
-      port: 5000,
-      registryToken: 't0k3n',
-      logger: silentLogger(),
-    });
-    await client?.start();
-    expect(registry.authorizations).toEqual(['Bearer t0k3n']);
-    await client?.stop();
   });
 });

@@ -1,4 +1,3 @@
-import { defaultAdvertiseUrl } from './advertise.js';
 import type { Logger } from './logger.js';
 
 export interface Registration {
@@ -22,12 +21,26 @@ export interface RegistryClientOptions {
 
 export type RegistryClientState = 'unregistered' | 'registered' | 'stopped';
 
+/** What defineService needs of a registry client: RegistryClient, or a test's recording fake. */
+export interface SelfRegistrationClient {
+  /** Registers once and keeps the registration alive; never throws. */
+  start(): Promise<void>;
+  /** Deregisters when registered; idempotent. */
+  stop(): Promise<void>;
+  /** Resolves when the registry first accepted the registration (pending while it refuses or is down). */
+  readonly registered: Promise<void>;
+}
+
+export type RegistryClientFactory = (options: RegistryClientOptions) => SelfRegistrationClient;
+
 /**
  * Keeps one instance registered: registers, heartbeats, registers again when the registry answers 404
  * (a restarted registry refills itself), deregisters on stop. Failures are logged and retried, never thrown.
  */
-export class RegistryClient {
+export class RegistryClient implements SelfRegistrationClient {
   #state: RegistryClientState = 'unregistered';
+  #accepted: () => void = () => undefined;
+  readonly registered = new Promise<void>((resolve) => (this.#accepted = resolve));
   #timer: NodeJS.Timeout | undefined;
   #lastError: string | undefined;
   readonly #fetch: typeof fetch;
@@ -89,6 +102,7 @@ export class RegistryClient {
     const response = await this.#call('POST', '/services/register', this.options.registration);
     if (response?.ok) {
       this.#state = 'registered';
+      this.#accepted();
       this.options.logger.info({ registration: this.options.registration }, 'registered');
     } else if (response) {
       this.#warn(`registration refused: ${response.status} ${await this.#text(response)}`);
@@ -126,6 +140,10 @@ export class RegistryClient {
   }
 }
 
+export const createRegistryClient: RegistryClientFactory = (options) => new RegistryClient(options);
+
+// Until every service boots through defineService (removed with the last of them).
+import { defaultAdvertiseUrl } from './advertise.js';
 export interface SelfRegistrationOptions extends Omit<Registration, 'url'> {
   /** No registry configured: no client, the service runs alone. */
   registryUrl: string | undefined;

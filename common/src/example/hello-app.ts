@@ -1,19 +1,21 @@
 import { z } from 'zod';
-import { envSchema } from '../config.js';
+import { baseEnvSchema, envSchema } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { MeshService } from '../mesh-service.js';
 import type { Readiness } from '../readiness.js';
 import type { Registry } from 'prom-client';
 import { createServiceApp } from '../service-app.js';
 import { validate } from '../validate.js';
 
 /** The smallest service built on common: used by its tests and as the image smoke test. */
-export const helloConfigSchema = z.object({
-  PORT: envSchema.port(8000),
-  LOG_LEVEL: envSchema.logLevel(),
-});
+export const helloConfigSchema = baseEnvSchema.extend({ PORT: envSchema.port(8000) });
 
-export function createHelloApp(deps: { logger: Logger; metrics: Registry; readiness: Readiness }) {
-  return createServiceApp(deps, (app) => {
+export function createHelloApp(deps: {
+  logger: Logger;
+  metrics: Registry;
+  readiness: Readiness;
+}): MeshService {
+  const app = createServiceApp(deps, (app) => {
     app.get('/hello', (_req, res) => {
       res.json({ hello: 'meshlab' });
     });
@@ -29,4 +31,11 @@ export function createHelloApp(deps: { logger: Logger; metrics: Registry; readin
       res.end(JSON.stringify({ waited: ms }));
     });
   });
+  return {
+    handler: app,
+    readiness: deps.readiness,
+    metrics: deps.metrics,
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+  };
 }
