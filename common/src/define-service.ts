@@ -73,13 +73,13 @@ export interface RunningService<C extends BaseEnv, S extends MeshService> {
   port: number;
   url: string;
   /** The same shutdown a signal starts: not ready, deregister, drain, service.stop(). */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface DefinedService<C extends BaseEnv, S extends MeshService> {
-  start(options?: StartOptions): Promise<RunningService<C, S>>;
+  start: (options?: StartOptions) => Promise<RunningService<C, S>>;
   /** The process entry point: env and signals of this process, a bad config is one line and exit 1. */
-  main(): void;
+  main: () => void;
 }
 
 /**

@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function startServiceB(faults: Partial<Faults> = {}, { hold = false } = {}) {
   const metrics = createMetricsRegistry();
-  const app = createServiceB({
+  const serviceB = createServiceB({
     logger: silentLogger(),
     metrics,
     readiness: new Readiness(),
@@ -27,7 +27,7 @@ async function startServiceB(faults: Partial<Faults> = {}, { hold = false } = {}
     instanceId: 'b-1',
     ...(hold ? { sleep: () => new Promise<void>((resolve) => held.push(resolve)) } : {}),
   });
-  const running = await listen(app, 0, '127.0.0.1');
+  const running = await listen(serviceB.handler, 0, '127.0.0.1');
   servers.push(running.server);
   return { url: running.url, metrics };
 }

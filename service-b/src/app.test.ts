@@ -59,7 +59,7 @@ async function start(
     adminToken: options.adminToken,
     ...(options.time ? { sleep: options.time.sleep, now: options.time.now } : {}),
   });
-  const running = await listen(app, 0, '127.0.0.1');
+  const running = await listen(app.handler, 0, '127.0.0.1');
   server = running.server;
   return { url: running.url, metrics, state };
 }

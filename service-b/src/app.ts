@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Express } from 'express';
 import type { Registry } from 'prom-client';
-import { createServiceApp, requireAdminToken, validate, type Logger, type Readiness } from '@meshlab/common';
+import {
+  createServiceApp,
+  requireAdminToken,
+  validate,
+  type Logger,
+  type MeshService,
+  type Readiness,
+} from '@meshlab/common';
 import { FaultState, faultsPatchSchema } from './faults.js';
 import { createServiceBMetrics } from './metrics.js';
 
@@ -28,12 +34,17 @@ export interface ServiceBDeps {
   now?: () => number;
 }
 
+export interface ServiceB extends MeshService {
+  faults: FaultState;
+  instanceId: string;
+}
+
 /** service-b: GET /work with injected latency and errors, GET/PUT /faults to change them live. */
-export function createApp(deps: ServiceBDeps): Express {
+export function createApp(deps: ServiceBDeps): ServiceB {
   const { faults, logger, instanceId } = deps;
   const { sleep: wait = sleep, now = () => performance.now() } = deps;
   const metrics = createServiceBMetrics(deps.metrics, faults);
-  return createServiceApp(deps, (app) => {
+  const app = createServiceApp(deps, (app) => {
     app.get('/work', async (_req, res) => {
       const started = now();
       const { delayMs, fail } = faults.decide();
@@ -54,4 +65,14 @@ export function createApp(deps: ServiceBDeps): Express {
       res.json(updated);
     });
   });
+  return {
+    handler: app,
+    readiness: deps.readiness,
+    metrics: deps.metrics,
+    faults,
+    instanceId,
+    // Nothing runs in the background: every request decides its own faults.
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+  };
 }

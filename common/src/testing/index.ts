@@ -3,3 +3,4 @@ export * from './stack-image.js';
 export * from './raw-request.js';
 export * from './recording-registry.js';
 export * from './config-error.js';
+export * from './service-starter.js';

@@ -46,7 +46,7 @@ beforeAll(async () => {
       faults: new FaultState({ latencyMs: 0, jitterMs: 0, errorRate: 0 }),
       instanceId: 'b-1',
       adminToken,
-    }),
+    }).handler,
   );
   generator = createLoadGenerator(
     {
