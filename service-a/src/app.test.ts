@@ -49,14 +49,14 @@ async function startServiceA(config: Partial<LoadConfig>, adminToken?: string) {
     { metrics, logger: silentLogger() },
   );
   generators.push(generator);
-  const app = createApp({
+  const serviceA = createApp({
     logger: silentLogger(),
     metrics,
     readiness: new Readiness(),
     generator,
     adminToken,
   });
-  const running = await listen(app, 0, '127.0.0.1');
+  const running = await listen(serviceA.handler, 0, '127.0.0.1');
   servers.push(running.server);
   return { url: running.url, metrics, generator };
 }

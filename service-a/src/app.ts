@@ -1,7 +1,13 @@
-import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import { createServiceApp, requireAdminToken, validate, type Logger, type Readiness } from '@meshlab/common';
+import {
+  createServiceApp,
+  requireAdminToken,
+  validate,
+  type Logger,
+  type MeshService,
+  type Readiness,
+} from '@meshlab/common';
 import { MAX_RPS } from './config.js';
 import type { LoadGenerator } from './load-generator.js';
 
@@ -30,10 +36,14 @@ const loadSchema = z.strictObject({
     .max(MAX_RPS, `expected a number of requests per second in 0..${MAX_RPS}`),
 });
 
-/** service-a's HTTP face: GET /status and PUT /load; the generator is started by main. */
-export function createApp(deps: ServiceADeps): Express {
+export interface ServiceA extends MeshService {
+  generator: LoadGenerator;
+}
+
+/** service-a: GET /status and PUT /load over the load generator, which start() sets going. */
+export function createApp(deps: ServiceADeps): ServiceA {
   const { generator } = deps;
-  return createServiceApp(deps, (app) => {
+  const app = createServiceApp(deps, (app) => {
     app.get('/status', (_req, res) => {
       res.json(generator.status());
     });
@@ -43,4 +53,12 @@ export function createApp(deps: ServiceADeps): Express {
       res.json(generator.status());
     });
   });
+  return {
+    handler: app,
+    readiness: deps.readiness,
+    metrics: deps.metrics,
+    generator,
+    start: () => Promise.resolve(generator.start()),
+    stop: () => generator.stop(),
+  };
 }

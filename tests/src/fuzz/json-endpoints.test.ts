@@ -61,7 +61,7 @@ beforeAll(async () => {
     },
     { metrics: createMetricsRegistry(), logger: silentLogger() },
   );
-  await serve('service-a', createServiceA({ ...deps(), generator, adminToken }));
+  await serve('service-a', createServiceA({ ...deps(), generator, adminToken }).handler);
   // The shop behind a real gateway: cart and order call catalog and cart through it.
   // Listening first: the shop needs the gateway's URL, the gateway the shop's.
   const gatewayServer = await serve('gateway', (req, res) => gateway.handler(req, res));
