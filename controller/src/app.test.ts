@@ -42,7 +42,7 @@ async function start(options: { adminToken?: string; dryRun?: boolean } = {}) {
     dryRun: options.dryRun ?? false,
     adminToken: options.adminToken,
   });
-  const running = await listen(app, 0, '127.0.0.1');
+  const running = await listen(app.handler, 0, '127.0.0.1');
   server = running.server;
   return { url: running.url, prometheus, docker, b1, evaluator };
 }

@@ -1,4 +1,10 @@
-import { createServiceApp, requireAdminToken, type Logger, type Readiness } from '@meshlab/common';
+import {
+  createServiceApp,
+  requireAdminToken,
+  type Logger,
+  type MeshService,
+  type Readiness,
+} from '@meshlab/common';
 import type { Registry } from 'prom-client';
 import type { Evaluator } from './evaluator.js';
 import { registerControllerMetrics } from './metrics.js';
@@ -32,13 +38,20 @@ export interface ControllerAppDeps {
   readiness: Readiness;
   evaluator: Evaluator;
   dryRun: boolean;
-  adminToken?: string;
+  adminToken?: string | undefined;
+  /** Cron (with seconds) of the evaluations start() schedules; without it only POST /evaluate evaluates. */
+  schedule?: string;
 }
 
-/** The controller's HTTP API. Does not start the evaluation schedule: main does. */
-export function createApp(deps: ControllerAppDeps) {
-  registerControllerMetrics(deps.metrics, deps.evaluator);
-  return createServiceApp(deps, (app) => {
+export interface Controller extends MeshService {
+  evaluator: Evaluator;
+}
+
+/** The controller: its HTTP API, and the evaluation schedule that start() begins. */
+export function createApp(deps: ControllerAppDeps): Controller {
+  const { evaluator, schedule } = deps;
+  registerControllerMetrics(deps.metrics, evaluator);
+  const app = createServiceApp(deps, (app) => {
     app.get('/status', (_req, res) => {
       res.json(buildStatus(deps.evaluator, deps.dryRun));
     });
@@ -47,4 +60,12 @@ export function createApp(deps: ControllerAppDeps) {
       res.json(buildStatus(deps.evaluator, deps.dryRun));
     });
   });
+  return {
+    handler: app,
+    readiness: deps.readiness,
+    metrics: deps.metrics,
+    evaluator,
+    start: () => Promise.resolve(schedule === undefined ? undefined : evaluator.start(schedule)),
+    stop: () => evaluator.stop(),
+  };
 }

@@ -1,14 +1,11 @@
-import { envSchema } from '@meshlab/common';
+import { baseEnvSchema, envSchema } from '@meshlab/common';
 import { validate as isCron } from 'node-cron';
 import { z } from 'zod';
 
-export const controllerConfigSchema = z.object({
+export const controllerConfigSchema = baseEnvSchema.extend({
   PORT: envSchema.port(9000),
   POLICY_FILE: envSchema.string('config/policy.yaml'),
-  // Not envSchema.url: its return type is optional even with a default.
-  PROMETHEUS_URL: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-    .default('http://prometheus:9090'),
+  PROMETHEUS_URL: envSchema.url('http://prometheus:9090'),
   DOCKER_SOCKET: envSchema.string('/var/run/docker.sock'),
   DRY_RUN: envSchema.bool(false),
   EVALUATION_SCHEDULE: envSchema
@@ -19,8 +16,6 @@ export const controllerConfigSchema = z.object({
   /** How long a restart may take until the container is running (and healthy). */
   RESTART_TIMEOUT_MS: envSchema.int(60_000, 1_000, 600_000),
   PROMETHEUS_TIMEOUT_MS: envSchema.int(5_000, 100, 60_000),
-  LOG_LEVEL: envSchema.logLevel(),
-  ADMIN_TOKEN: envSchema.optionalString(),
 });
 
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
