@@ -141,31 +141,3 @@ export class RegistryClient implements SelfRegistrationClient {
 }
 
 export const createRegistryClient: RegistryClientFactory = (options) => new RegistryClient(options);
-
-// Until every service boots through defineService (removed with the last of them).
-import { defaultAdvertiseUrl } from './advertise.js';
-export interface SelfRegistrationOptions extends Omit<Registration, 'url'> {
-  /** No registry configured: no client, the service runs alone. */
-  registryUrl: string | undefined;
-  /** The port this process listens on, for the default advertised URL. */
-  port: number;
-  /** The URL that reaches this instance; default: its first non-internal IPv4 address and port. */
-  advertiseUrl?: string;
-  logger: Logger;
-  heartbeatMs?: number;
-  /** The registry's REGISTRY_TOKEN, sent on register, heartbeat and deregister. */
-  registryToken?: string;
-}
-
-/** The client a service uses to register itself, or undefined when no registry is configured. */
-export function selfRegistration(options: SelfRegistrationOptions): RegistryClient | undefined {
-  const { registryUrl, port, advertiseUrl, logger, heartbeatMs, registryToken, ...registration } = options;
-  if (!registryUrl) return undefined;
-  return new RegistryClient({
-    registryUrl,
-    token: registryToken,
-    registration: { ...registration, url: advertiseUrl ?? defaultAdvertiseUrl(port) },
-    logger,
-    heartbeatMs,
-  });
-}

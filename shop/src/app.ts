@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServiceApp, type Logger, type Readiness } from '@meshlab/common';
-import type { Express } from 'express';
+import { createServiceApp, type Logger, type MeshService, type Readiness } from '@meshlab/common';
 import type { Registry } from 'prom-client';
 import { InMemoryCartStore, type CartStore } from './cart/cart-store.js';
 import { registerCheckoutRoutes } from './cart/checkout-routes.js';
@@ -17,6 +16,7 @@ import { InMemoryOrderStore, type OrderStore } from './order/order-store.js';
 import { createShopMetrics } from './shop-metrics.js';
 import { PgCartStore } from './cart/pg-cart-store.js';
 import type { Db } from './db/db.js';
+import { dbLifecycle } from './db-lifecycle.js';
 import { PgOrderStore } from './order/pg-order-store.js';
 
 export { defaultPorts, shopConfigSchema, shopServices, type ShopConfig, type ShopService } from './config.js';
@@ -47,8 +47,10 @@ export interface ShopAppDeps {
   instanceId?: string;
   /** Timeout of one call through the gateway (default 3000 ms). */
   upstreamTimeoutMs?: number;
-  /** cart and order keep their state here (PostgreSQL); without it, in memory. */
+  /** cart and order keep their state here (PostgreSQL); without it, in memory. start() migrates it. */
   db?: Db;
+  /** Between two database readiness pings and migration attempts (default 2000 ms). */
+  dbProbeMs?: number;
   /** Overrides the stores (tests); in-memory ones when neither this nor db is given. */
   stores?: ShopStores;
   catalog?: readonly Product[];
@@ -57,8 +59,15 @@ export interface ShopAppDeps {
   fetch?: typeof fetch;
 }
 
-/** One of the three shop services, chosen by `service`; no listening, no timers. */
-export function createApp(deps: ShopAppDeps): Express {
+export interface ShopApp extends MeshService {
+  service: ShopService;
+}
+
+/**
+ * One of the three shop services, chosen by `service`; no listening, no timers. With a db,
+ * start() runs the migrations (until the database answers) and starts the readiness probe.
+ */
+export function createApp(deps: ShopAppDeps): ShopApp {
   const { service } = deps;
   const shopMetrics = createShopMetrics(deps.metrics, service);
   const gateway = createGatewayClient({
@@ -69,7 +78,7 @@ export function createApp(deps: ShopAppDeps): Express {
   });
   const now = deps.now ?? Date.now;
 
-  return createServiceApp(deps, (app) => {
+  const app = createServiceApp(deps, (app) => {
     app.use(shopMetrics.middleware);
     registerHealthRoute(app, deps);
     if (service === 'catalog') {
@@ -94,4 +103,20 @@ export function createApp(deps: ShopAppDeps): Express {
       registerOrderRoutes(app, { service: orderService, orders });
     }
   });
+  const db = deps.db
+    ? dbLifecycle({
+        db: deps.db,
+        readiness: deps.readiness,
+        logger: deps.logger,
+        probeMs: deps.dbProbeMs ?? 2000,
+      })
+    : undefined;
+  return {
+    handler: app,
+    readiness: deps.readiness,
+    metrics: deps.metrics,
+    service,
+    start: async () => db?.start(),
+    stop: async () => db?.stop(),
+  };
 }

@@ -1,65 +1,60 @@
-import { fileURLToPath } from 'node:url';
-import { closeServer, listen, type RunningServer } from '@meshlab/common';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runServiceProcess } from '@meshlab/common/testing';
+import { EventEmitter } from 'node:events';
+import { ConfigError } from '@meshlab/common';
+import { recordingRegistry, serviceStarter } from '@meshlab/common/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { shop } from './service.js';
 
-// Runs the compiled main as a real process: `npm test` builds before it tests.
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const { start, stopAll } = serviceStarter(shop);
+afterEach(stopAll);
 
-const run = (env: Record<string, string>) => runServiceProcess(main, env, { inheritEnv: false });
+const registryEnv = {
+  REGISTRY_URL: 'http://registry.test:8081',
+  INSTANCE_ID: 'catalog-test-1',
+  ADVERTISE_URL: 'http://catalog-test-1:7001',
+};
 
-let registry: RunningServer | undefined;
-afterEach(async () => {
-  if (registry) await closeServer(registry.server, 500);
-  registry = undefined;
-});
-
-describe('shop main', () => {
-  it('exits 1 with one line naming SHOP_SERVICE when it is missing', async () => {
-    const { exited, output } = run({});
-    const [code] = await exited;
-    expect(code).toBe(1);
-    const lines = output().stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ msg: expect.stringContaining('SHOP_SERVICE') });
+describe('shop process', () => {
+  it('refuses to start with one error naming SHOP_SERVICE when it is missing', async () => {
+    const error: unknown = await start({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringContaining('SHOP_SERVICE')]);
   });
 
-  it('registers as its service with /<service>/health, serves, and deregisters on SIGTERM', async () => {
-    const seen: { method: string; url: string; body: string }[] = [];
-    registry = await listen(
-      (req, res) => {
-        let body = '';
-        req.on('data', (chunk) => (body += chunk));
-        req.on('end', () => {
-          seen.push({ method: req.method ?? '', url: req.url ?? '', body });
-          res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('{}');
-        });
-      },
-      0,
-      '127.0.0.1',
-    );
-    const started = run({
-      SHOP_SERVICE: 'catalog',
-      PORT: '0',
-      REGISTRY_URL: registry.url,
-      INSTANCE_ID: 'catalog-test-1',
-      ADVERTISE_URL: 'http://catalog-test-1:7001',
-    });
-    const { child, exited } = started;
-    const port = await started.port();
-    const response = await fetch(`http://127.0.0.1:${port}/catalog/products/1`);
-    expect(response.status).toBe(200);
-    const registration = seen.find((r) => r.method === 'POST');
-    expect(registration?.url).toBe('/services/register');
-    expect(JSON.parse(registration?.body ?? '{}')).toMatchObject({
+  it('registers as its service with /<service>/health, and is ready only once the registry accepted', async () => {
+    const log: string[] = [];
+    const registry = recordingRegistry({ hold: true, log });
+    const starting = start({ SHOP_SERVICE: 'catalog', ...registryEnv }, { registryClient: registry.client });
+    await vi.waitFor(() => expect(log).toEqual(['register']));
+    registry.accept();
+    const catalog = await starting;
+    expect(registry.calls[0]?.registration).toEqual({
       name: 'catalog',
       id: 'catalog-test-1',
       url: 'http://catalog-test-1:7001',
       healthPath: '/catalog/health',
+      metadata: { service: 'catalog' },
     });
-    child.kill('SIGTERM');
-    const [code] = await exited;
-    expect(code).toBe(0);
-    expect(seen.map((r) => `${r.method} ${r.url}`)).toContain('DELETE /services/catalog/catalog-test-1');
+    expect((await fetch(`${catalog.url}/catalog/products/1`)).status).toBe(200);
+    expect((await fetch(`${catalog.url}/catalog/health`)).status).toBe(200);
+  });
+
+  it('keeps a cart without DATABASE_URL in memory', async () => {
+    const cart = await start({ SHOP_SERVICE: 'cart' });
+    expect((await fetch(`${cart.url}/cart/u1`)).status).toBe(200);
+  });
+
+  it('on SIGTERM goes unhealthy, deregisters, and exits 0', async () => {
+    const log: string[] = [];
+    const registry = recordingRegistry({ log });
+    const signals = new EventEmitter();
+    const exit = vi.fn((code: number) => log.push(`exit ${code}`));
+    const catalog = await start(
+      { SHOP_SERVICE: 'catalog', ...registryEnv },
+      { registryClient: registry.client, signalSource: signals, exit },
+    );
+    catalog.service.readiness.on('change', (ready) => log.push(ready ? 'ready' : 'not ready'));
+    signals.emit('SIGTERM');
+    await vi.waitFor(() => expect(exit).toHaveBeenCalled());
+    expect(log).toEqual(['register', 'not ready', 'deregister', 'exit 0']);
   });
 });

@@ -29,7 +29,7 @@ export async function startShopService(
   const metrics = createMetricsRegistry();
   const readiness = new Readiness();
   const app = createApp({ service, gatewayUrl, logger: silentLogger(), metrics, readiness, ...options });
-  const { server, url } = await listen(app, 0, '127.0.0.1');
+  const { server, url } = await listen(app.handler, 0, '127.0.0.1');
   readiness.markReady();
   return { service, url, server, metrics, readiness, stop: () => closeServer(server, 1000).then(() => {}) };
 }

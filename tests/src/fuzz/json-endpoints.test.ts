@@ -68,7 +68,7 @@ beforeAll(async () => {
   const shopUrls: Record<string, string> = {};
   for (const service of ['catalog', 'cart', 'order'] as ShopService[]) {
     const app = createShop({ ...deps(), service, gatewayUrl: gatewayServer.url, upstreamTimeoutMs: 2000 });
-    shopUrls[service] = (await serve(service, app)).url;
+    shopUrls[service] = (await serve(service, app.handler)).url;
   }
   gateway = createGateway({
     deployment: deploymentSchema.parse({
