@@ -3,9 +3,11 @@
  *
  *   const gateway = createApp({ deployment, registryUrl, logger?, metrics?, clock?, adminToken?, random? });
  *   const { server } = await listen(gateway.handler, 0, '127.0.0.1');
- *   await gateway.start();   // discovery watch (no-op without registryUrl); marks ready
+ *   await gateway.start();   // discovery watch (no-op without registryUrl); then it may be marked ready
  *   ...
  *   await gateway.stop();    // stops the watch, breakers and upstream pools (close the server yourself)
+ *
+ * src/service.ts runs it through defineService, which marks it ready after start().
  *
  * `handler` is a bare node:http listener: /mesh/*, /docs, /openapi.json, /healthz, /readyz and /metrics
  * go to an express app, everything else to the proxy. createApp starts no timer and reads no env.
@@ -21,6 +23,7 @@ import {
   type Clock,
   type DeploymentConfig,
   type Logger,
+  type MeshService,
 } from '@meshlab/common';
 import { createAdminApp, isAdminTarget } from './admin-app.js';
 import { Discovery, type DiscoveryResponse } from './discovery.js';
@@ -55,16 +58,11 @@ export interface GatewayDeps {
   self?: SelfAddressOptions;
 }
 
-export interface Gateway {
-  handler: RequestListener;
+export interface Gateway extends MeshService {
   admin: Express;
   services: ReadonlyMap<string, ServiceRuntime>;
   discovery: Discovery;
-  readiness: Readiness;
-  metrics: Registry;
   status(): MeshStatus;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export function createApp(deps: GatewayDeps): Gateway {
@@ -136,12 +134,11 @@ export function createApp(deps: GatewayDeps): Gateway {
     metrics: registry,
     status,
     async start() {
-      // Ready after the first discovery answer, or after 3 s without one (static endpoints meanwhile).
+      // Done after the first discovery answer, or after 3 s without one (static endpoints meanwhile).
       let timer: NodeJS.Timeout | undefined;
       const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)));
       await Promise.race([discovery.start(), patience]);
       clearTimeout(timer);
-      readiness.markReady();
     },
     async stop() {
       readiness.markNotReady('stopping');
@@ -151,6 +148,6 @@ export function createApp(deps: GatewayDeps): Gateway {
   };
 }
 
-export { loadGatewayConfig, gatewayEnvSchema, type GatewayConfig } from './config.js';
+export { gatewayEnvSchema, type GatewayConfig } from './config.js';
 export type { MeshStatus, ServiceStatus, EndpointStatus } from './mesh-status.js';
 export type { CircuitState } from './circuit-breaker.js';

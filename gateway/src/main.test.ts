@@ -1,57 +1,51 @@
-import { fileURLToPath } from 'node:url';
-import { runServiceProcess } from '@meshlab/common/testing';
-import { describe, expect, it } from 'vitest';
-import { TestUpstream } from './testing/upstream.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '@meshlab/common';
+import { serviceStarter } from '@meshlab/common/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gateway } from './service.js';
+import { TestUpstream } from './testing/upstream.js';
 
-// The compiled gateway as a real process: `npm test` builds before it tests.
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const { start, stopAll } = serviceStarter(gateway);
+const upstreams: TestUpstream[] = [];
+afterEach(async () => {
+  await stopAll();
+  await Promise.all(upstreams.splice(0).map((u) => u.close()));
+});
 
-const run = (env: Record<string, string>) => runServiceProcess(main, { PORT: '0', ...env });
+function deploymentFile(endpoint: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'gateway-main-')), 'deployment.yaml');
+  writeFileSync(file, `services:\n  b: { path: /b, stripPrefix: true, endpoints: ["${endpoint}"] }\n`);
+  return file;
+}
 
 describe('gateway process', () => {
-  it('exits 1 with one JSON line naming every bad key', async () => {
-    const { exited, output } = run({ PORT: 'abc', MAX_BODY_BYTES: '-1' });
-    const [code] = await exited;
-    expect(code).toBe(1);
-    const lines = output().stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const message = (JSON.parse(lines[0] ?? '{}') as { msg: string }).msg;
-    expect(message).toContain('PORT');
-    expect(message).toContain('MAX_BODY_BYTES');
+  it('refuses to start with one error naming every bad key', async () => {
+    const error: unknown = await start({ PORT: 'abc', MAX_BODY_BYTES: '-1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(2);
+    expect(problems.join()).toMatch(/PORT: .*MAX_BODY_BYTES: /);
   });
 
-  it('exits 1 naming the file when MESH_CONFIG is missing', async () => {
-    const { exited, output } = run({ MESH_CONFIG: '/nonexistent/deployment.yaml', REGISTRY_URL: '' });
-    const [code] = await exited;
-    expect(code).toBe(1);
-    expect(output().stderr).toContain('/nonexistent/deployment.yaml');
-    expect(output().stderr).not.toContain('    at ');
-  });
-
-  it('proxies with static endpoints when REGISTRY_URL is empty, and exits 0 on SIGTERM', async () => {
-    const upstream = await new TestUpstream('b-1').start();
-    const dir = mkdtempSync(join(tmpdir(), 'gateway-main-'));
-    const config = join(dir, 'deployment.yaml');
-    writeFileSync(
-      config,
-      `services:\n  b: { path: /b, stripPrefix: true, endpoints: ["${upstream.url}"] }\n`,
+  it('refuses to start naming the file when MESH_CONFIG is missing', async () => {
+    const error: unknown = await start({ MESH_CONFIG: '/nonexistent/deployment.yaml' }).catch(
+      (e: unknown) => e,
     );
-    const started = run({ MESH_CONFIG: config, REGISTRY_URL: '' });
-    const { child, exited } = started;
-    try {
-      const port = await started.port();
-      const res = await fetch(`http://127.0.0.1:${port}/b/work`);
-      expect(res.status).toBe(200);
-      expect(upstream.seen[0]?.url).toBe('/work');
-      child.kill('SIGTERM');
-      const [code] = await exited;
-      expect(code).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-      await upstream.close();
-    }
+    expect(String(error)).toContain('/nonexistent/deployment.yaml');
+  });
+
+  it('proxies to static endpoints without REGISTRY_URL, ready once started', async () => {
+    const upstream = await new TestUpstream('b-1').start();
+    upstreams.push(upstream);
+    const running = await start({ MESH_CONFIG: deploymentFile(upstream.url) });
+    expect(running.config.REGISTRY_URL).toBeUndefined();
+    expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+    const res = await fetch(`${running.url}/b/work`);
+    expect(res.status).toBe(200);
+    expect(upstream.seen[0]?.url).toBe('/work');
+    await running.stop();
+    expect(running.service.readiness.ready).toBe(false);
   });
 });

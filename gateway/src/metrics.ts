@@ -33,7 +33,7 @@ export interface ServiceMetrics {
   circuit(state: CircuitState, transitioned: boolean): void;
 }
 
-/** The gateway_* metrics of SPEC.md on one registry. */
+/** The gateway_* metrics (table in gateway/README.md, "Admin API") on one registry. */
 export class GatewayMetrics {
   readonly #requests: CounterCells;
   readonly #duration: Histogram;

@@ -28,6 +28,8 @@ export async function startGateway(
   const gateway = createApp({ ...deps, deployment });
   const running = await listen(gateway.handler, 0, '127.0.0.1');
   await gateway.start();
+  // What defineService does after start() (and, for a registering service, the registry's yes).
+  gateway.readiness.markReady();
   return {
     gateway,
     url: running.url,
