@@ -6,7 +6,7 @@ import type { EvaluationResult } from './rule-types.js';
 const results: EvaluationResult[] = ['ok', 'firing', 'no_data', 'error'];
 const outcomes: ActionOutcome[] = ['restarted', 'logged', 'dry_run', 'failed', 'suppressed', 'skipped'];
 
-/** The controller's metrics (names from SPEC.md), fed by the evaluator's events. */
+/** The controller's metrics (controller/README.md, "Metrics"), fed by the evaluator's events. */
 export function registerControllerMetrics(registry: Registry, evaluator: Evaluator): void {
   const firing = new Gauge({
     name: 'controller_rule_firing',

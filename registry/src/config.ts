@@ -15,7 +15,7 @@ export const defaultLimits = {
   ownerLeaseMs: 15_000,
 } as const;
 
-/** The registry's environment (SPEC: Ports and environment). */
+/** The registry's environment (registry/README.md: "Environment"). */
 export const registryConfigSchema = z
   .object({
     PORT: envSchema.port(8081),

@@ -104,7 +104,7 @@ describe('grafana dashboards', () => {
     }
   });
 
-  it('use only metrics of SPEC.md, the recording rules and the known extras', () => {
+  it('use only the contract metrics, the recording rules and the known extras', () => {
     const allowed = new Set([...knownRawMetrics(), ...recordedMetricNames()]);
     const unknown: string[] = [];
     for (const q of panelQueries(dashboards)) {

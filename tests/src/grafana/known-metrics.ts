@@ -1,4 +1,4 @@
-/** Metric names of SPEC.md (contract between the services, the rules and the dashboards). */
+/** The contract metric names between the services, the rules and the dashboards (each service's README, "Metrics"). */
 export const specMetrics = [
   'gateway_requests_total',
   'gateway_request_duration_seconds',
@@ -24,7 +24,7 @@ export const specMetrics = [
   'controller_evaluations_total',
 ] as const;
 
-/** Metrics the services add beyond SPEC.md, agreed for the dashboards. */
+/** Metrics the services add beyond the contract, agreed for the dashboards. */
 export const extraMetrics = [
   'registry_desired_replicas',
   'registry_ready_replicas',

@@ -33,7 +33,7 @@ describe('prometheus rules', () => {
     expect(missing).toEqual([]);
   });
 
-  it('select only metrics of SPEC.md, the known extras or other recording rules', () => {
+  it('select only the contract metrics, the known extras or other recording rules', () => {
     const allowed = new Set([...knownRawMetrics(), ...recorded]);
     const unknown = rules.flatMap(({ file, rule }) =>
       metricNamesIn(rule.expr)
