@@ -113,20 +113,9 @@ async function boot<C extends BaseEnv, S extends MeshService>(
   options: StartOptions,
 ): Promise<RunningService<C, S>> {
   const config: Readonly<C> = loadConfig(definition.schema, options.env ?? process.env);
-  const logger = createLogger({
-    service: definition.logName?.(config) ?? definition.name,
-    level: config.LOG_LEVEL,
-    ...(options.logDestination ? { destination: options.logDestination } : {}),
-  });
   const aborter = new AbortController();
-  const ctx: ServiceContext = {
-    logger,
-    metrics: createMetricsRegistry(definition.metricsLabels?.(config) ?? {}),
-    readiness: new Readiness(),
-    shuttingDown: aborter.signal,
-    clock: options.clock ?? systemClock,
-    instanceId: config.INSTANCE_ID ?? hostname(),
-  };
+  const ctx = createContext(definition, config, options, aborter.signal);
+  const { logger } = ctx;
   const service = await definition.create(config, ctx);
   const { server, port, url } = await listen(service.handler, options.port ?? config.PORT, options.host);
   let registry: SelfRegistrationClient | undefined;
@@ -157,6 +146,26 @@ async function boot<C extends BaseEnv, S extends MeshService>(
   service.readiness.markReady();
   logger.info({ port, ...definition.describe?.(config, service) }, 'listening');
   return running;
+}
+
+function createContext<C extends BaseEnv>(
+  definition: ServiceDefinition<C, MeshService>,
+  config: Readonly<C>,
+  options: StartOptions,
+  shuttingDown: AbortSignal,
+): ServiceContext {
+  return {
+    logger: createLogger({
+      service: definition.logName?.(config) ?? definition.name,
+      level: config.LOG_LEVEL,
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    }),
+    metrics: createMetricsRegistry(definition.metricsLabels?.(config) ?? {}),
+    readiness: new Readiness(),
+    shuttingDown,
+    clock: options.clock ?? systemClock,
+    instanceId: config.INSTANCE_ID ?? hostname(),
+  };
 }
 
 function createRegistration<C extends BaseEnv>(
