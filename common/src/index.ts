@@ -19,3 +19,4 @@ export * from './advertise.js';
 export * from './registry-client.js';
 export * from './deployment-config.js';
 export * from './shop-api.js';
+export * from './duration.js';

@@ -5,7 +5,6 @@ import { registerControllerMetrics } from './metrics.js';
 import { buildStatus } from './status.js';
 
 export { controllerConfigSchema, type ControllerConfig } from './config.js';
-export { parseDuration, type Duration } from './duration.js';
 export { loadPolicy, parsePolicy, policySchema, type Policy, type Rule } from './policy.js';
 export { RuleEngine, type RuleEngineOptions } from './rule-engine.js';
 export type * from './rule-types.js';
