@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,6 +18,12 @@ import { RuleEngine } from './rule-engine.js';
 import { FakeDocker, FakePrometheus } from './test-fakes.js';
 
 type Status = ControllerStatus & { config: ConfigStatus };
+
+/** As an editor's save or a ConfigMap update: the watch never reads the file half written. */
+async function save(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}
 
 const policyYaml = (threshold: number | string, extra = '') => `
 rules:
@@ -82,7 +88,7 @@ describe('policy.yaml reloaded by a running controller', () => {
 
   async function edit(text: string, result: 'applied' | 'rejected') {
     const before = (await status()).config.lastReload?.at;
-    await writeFile(file, text);
+    await save(file, text);
     return vi.waitFor(
       async () => {
         const now = await status();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,12 @@ import { quietMesh, startGateway, type RunningGateway } from './testing/harness.
 import { TestUpstream, reply } from './testing/upstream.js';
 
 type Status = MeshStatus & { config: ConfigStatus };
+
+/** As an editor's save or a ConfigMap update: the watch never reads the file half written. */
+async function save(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}
 
 /** deployment.yaml as the tests write it: JSON is YAML. */
 const deploymentYaml = (services: Record<string, unknown>, mesh: unknown = quietMesh) =>
@@ -56,7 +62,7 @@ describe('deployment.yaml reloaded by a running gateway', () => {
   /** Edits the file and waits until /mesh/status shows the reload. */
   async function edit(services: Record<string, unknown>, expected: Partial<ConfigStatus['lastReload']>) {
     const before = (await status()).config.lastReload?.at;
-    await writeFile(file, deploymentYaml(services));
+    await save(file, deploymentYaml(services));
     return vi.waitFor(
       async () => {
         const now = await status();
@@ -115,7 +121,7 @@ describe('deployment.yaml reloaded by a running gateway', () => {
 
   it('rejects a file that is not YAML and keeps the routes', async () => {
     await start({ svc: svc({ endpoints: [good.url] }) });
-    await writeFile(file, 'services: [unclosed\n');
+    await save(file, 'services: [unclosed\n');
     const { config } = await gw!.gateway.reload().then(() => status());
     expect(config.lastReload).toMatchObject({ result: 'rejected' });
     expect(config.lastReload?.error).toMatch(/not valid YAML/);
