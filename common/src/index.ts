@@ -1,5 +1,7 @@
 export * from './config.js';
 export * from './yaml-file.js';
+export * from './config-watch.js';
+export * from './config-reload-report.js';
 export * from './logger.js';
 export * from './errors.js';
 export * from './error-handler.js';
