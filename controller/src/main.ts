@@ -39,11 +39,13 @@ runMain('controller', async () => {
     metrics: createMetricsRegistry(),
     readiness,
     evaluator,
+    policyFile: config.POLICY_FILE,
     dryRun: config.DRY_RUN,
     adminToken: config.ADMIN_TOKEN,
   });
   const { server, port } = await listen(app, config.PORT);
-  installGracefulShutdown({ servers: [server], readiness, logger, hooks: [() => evaluator.stop()] });
+  installGracefulShutdown({ servers: [server], readiness, logger, hooks: [() => evaluator.stop(), () => app.stop()] });
+  await app.start();
   evaluator.start(config.EVALUATION_SCHEDULE);
   readiness.markReady();
   logger.info(

@@ -15,6 +15,7 @@ runMain('gateway', async () => {
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   const gateway = createApp({
     deployment,
+    configFile: config.MESH_CONFIG,
     registryUrl: config.REGISTRY_URL,
     logger,
     adminToken: config.ADMIN_TOKEN,
@@ -27,7 +28,7 @@ runMain('gateway', async () => {
     servers: [server],
     readiness: gateway.readiness,
     logger,
-    hooks: [() => gateway.discovery.stop()],
+    hooks: [() => gateway.stop()],
   });
   logger.info(
     { port, registry: config.REGISTRY_URL ?? null, services: Object.keys(deployment.services) },
