@@ -44,7 +44,12 @@ runMain('controller', async () => {
     adminToken: config.ADMIN_TOKEN,
   });
   const { server, port } = await listen(app, config.PORT);
-  installGracefulShutdown({ servers: [server], readiness, logger, hooks: [() => evaluator.stop(), () => app.stop()] });
+  installGracefulShutdown({
+    servers: [server],
+    readiness,
+    logger,
+    hooks: [() => evaluator.stop(), () => app.stop()],
+  });
   await app.start();
   evaluator.start(config.EVALUATION_SCHEDULE);
   readiness.markReady();
