@@ -31,7 +31,8 @@ export { registryConfigSchema, defaultSchedule, defaultLimits, type RegistryConf
 export type { Lookup } from './own-address.js';
 export type { CheckReport, RoundReport } from './health-checker.js';
 export type { InstanceStatus } from './status-machine.js';
-export type { Instance, DiscoveryEndpoint } from './store.js';
+export type { DiscoveryEndpoint } from './discovery-view.js';
+export type { Instance } from './instance.js';
 export type { InstanceView, ServiceView, PrometheusTargetGroup } from './views.js';
 
 export interface RegistryDeps {
