@@ -90,8 +90,9 @@ export async function startFakeInstance(): Promise<FakeInstance> {
 
 export interface RegistryFixture {
   /**
-   * A registry on port 0 (real HTTP) with testDeployment(), the fixture's deps and then these,
-   * started and ready; closed after the test.
+   * A registry on port 0 (real HTTP) with testDeployment(), a ManualClock as its probe timer
+   * (checks are never slow or timed out unless the test advances one), the fixture's deps and
+   * then these; started and ready, closed after the test.
    */
   start(deps?: Partial<RegistryDeps>, options?: { port?: number }): Promise<RunningRegistry>;
   /** The registry the test started last. */
@@ -118,7 +119,12 @@ export function useRegistry(defaults: Partial<RegistryDeps> = {}): RegistryFixtu
   });
   const fixture: RegistryFixture = {
     async start(deps = {}, options = {}) {
-      const registry = await listenRegistry({ deployment: testDeployment(), ...defaults, ...deps }, options);
+      // A timer that moves only when a test says: a busy machine never makes a check slow or late.
+      const timer = new ManualClock(0);
+      const registry = await listenRegistry(
+        { deployment: testDeployment(), timer, ...defaults, ...deps },
+        options,
+      );
       registries.push(registry);
       return registry;
     },
