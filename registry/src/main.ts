@@ -5,7 +5,6 @@ import {
   listen,
   loadConfig,
   loadDeploymentConfig,
-  Readiness,
   runMain,
 } from '@meshlab/common';
 import { createApp } from './app.js';
@@ -15,11 +14,9 @@ runMain('registry', async () => {
   const config = loadConfig(registryConfigSchema);
   const deployment = loadDeploymentConfig(config.MESH_CONFIG);
   const logger = createLogger({ service: 'registry', level: config.LOG_LEVEL });
-  const readiness = new Readiness();
   const registry = createApp({
     deployment,
     logger,
-    readiness,
     metrics: createMetricsRegistry(),
     adminToken: config.ADMIN_TOKEN,
     registryToken: config.REGISTRY_TOKEN,
@@ -28,11 +25,17 @@ runMain('registry', async () => {
     maxWatchers: config.MAX_WATCHERS,
     ownerLeaseMs: config.OWNER_LEASE_MS,
     concurrency: config.HEALTH_CHECK_CONCURRENCY,
+    schedule: config.HEALTH_CHECK_SCHEDULE,
   });
-  const { server, port } = await listen(registry.app, config.PORT);
-  registry.start(config.HEALTH_CHECK_SCHEDULE);
-  installGracefulShutdown({ servers: [server], readiness, logger, hooks: [() => registry.stop()] });
-  readiness.markReady();
+  const { server, port } = await listen(registry.handler, config.PORT);
+  await registry.start();
+  installGracefulShutdown({
+    servers: [server],
+    readiness: registry.readiness,
+    logger,
+    hooks: [() => registry.stop()],
+  });
+  registry.readiness.markReady();
   if (!config.REGISTRY_TOKEN) logger.warn('REGISTRY_TOKEN is not set: any caller may register instances');
   logger.info(
     { port, schedule: config.HEALTH_CHECK_SCHEDULE, services: Object.keys(deployment.services) },
