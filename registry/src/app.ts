@@ -8,7 +8,6 @@ import {
   systemClock,
   type MeshService,
 } from '@meshlab/common';
-import type { Express } from 'express';
 import type { ScheduledTask } from 'node-cron';
 import { defaultLimits } from './config.js';
 import type { RegistryContext } from './context.js';
@@ -42,8 +41,6 @@ export interface RegistryApp extends MeshService {
   checker: HealthChecker;
   /** The blocking /discovery queries (`waiting` counts those blocked now). */
   watch: DiscoveryWatch;
-  /** The express app that is `handler`; kept only while tests/src/fuzz still serves `.app`. */
-  app: Express;
 }
 
 /**
@@ -106,7 +103,6 @@ export function createApp(deps: RegistryDeps): RegistryApp {
   let task: ScheduledTask | undefined;
   return {
     handler: app,
-    app,
     readiness,
     metrics,
     store,
