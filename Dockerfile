@@ -1,9 +1,12 @@
-# Builds any one meshlab service: docker build --build-arg SERVICE=gateway --build-arg PORT=8080 .
+# Builds one meshlab service: docker build --build-arg SERVICE=gateway .
+# The image holds common and that one workspace with their production dependencies, nothing else:
+# no config (compose mounts config/ read-only at /app/config) and no port (PORT comes from the env).
 # NODE_IMAGE may point at a local stand-in on machines without registry access (see README).
 ARG NODE_IMAGE=node:24-slim
 
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
+# Every workspace's manifest, or npm ci finds the lockfile out of sync with the workspaces it lists.
 COPY package.json package-lock.json ./
 COPY common/package.json common/
 COPY registry/package.json registry/
@@ -32,23 +35,35 @@ RUN npx tsc -b common registry gateway service-a service-b shop controller \
       \( -name '*.test.*' -o -name 'test-support.*' -o -name 'test-fakes.*' \) -print | xargs rm -f \
  && rm -rf */dist/testing
 
+# Only common's and the service's own production dependencies: not the other services', not the
+# tests' (testcontainers, dockerode), not the root's dev tools. `npm ci --omit=dev --workspace=X` is
+# not enough: it still follows X's devDependencies on other workspaces (the shop's tests import the
+# gateway) and keeps whatever another workspace needs in production (undici in the registry). So the
+# manifests name only common and SERVICE, without devDependencies, and npm prunes the locked tree to
+# theirs (no new resolution: every remaining package keeps its locked version). npm ls fails on a
+# missing or an extraneous package.
 FROM manifests AS prod-deps
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+ARG SERVICE
+RUN test -n "${SERVICE}" && test -f "${SERVICE}/package.json" \
+ && npm pkg delete devDependencies --workspace=common --workspace="${SERVICE}" \
+ && npm pkg delete devDependencies scripts workspaces \
+ && npm pkg set "workspaces[0]=common" "workspaces[1]=${SERVICE}" \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm ls --omit=dev --all > /dev/null \
+ && if [ "${SERVICE}" != controller ] && [ -e node_modules/dockerode ]; then echo "dockerode in ${SERVICE}" >&2; exit 1; fi \
+ && if [ -e node_modules/testcontainers ]; then echo "testcontainers in ${SERVICE}" >&2; exit 1; fi
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
-ARG PORT=8080
 WORKDIR /app
-ENV NODE_ENV=production PORT=${PORT} MESHLAB_SERVICE=${SERVICE}
-COPY --from=prod-deps /app/package.json ./
+ENV NODE_ENV=production MESHLAB_SERVICE=${SERVICE}
+COPY --from=prod-deps /app/package.json /app/package-lock.json ./
 COPY --from=prod-deps /app/node_modules node_modules
-COPY --from=build /app/common/package.json common/
+COPY --from=prod-deps /app/common/package.json common/
 COPY --from=build /app/common/dist common/dist
-COPY --from=build /app/${SERVICE}/package.json ${SERVICE}/
+COPY --from=prod-deps /app/${SERVICE}/package.json ${SERVICE}/
 COPY --from=build /app/${SERVICE}/dist ${SERVICE}/dist
-COPY config config
 RUN test -f "${SERVICE}/dist/main.js" && ln -s "${SERVICE}/dist/main.js" main.js
 USER node
-EXPOSE ${PORT}
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 CMD ["node", "common/dist/healthcheck.js"]
 CMD ["node", "main.js"]

@@ -1,5 +1,7 @@
 export * from './config.js';
 export * from './yaml-file.js';
+export * from './config-watch.js';
+export * from './config-reload-report.js';
 export * from './logger.js';
 export * from './errors.js';
 export * from './error-handler.js';
@@ -20,3 +22,4 @@ export * from './registry-client.js';
 export * from './define-service.js';
 export * from './deployment-config.js';
 export * from './shop-api.js';
+export * from './duration.js';

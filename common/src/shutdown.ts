@@ -20,8 +20,6 @@ export interface ShutdownOptions {
   beforeDrain?: ShutdownHook[];
   /** Run once in-flight requests finished: stop background work, close clients and pools. */
   afterDrain?: ShutdownHook[];
-  /** @deprecated Same as beforeDrain; for registry/src/main.ts until it moves to defineService. */
-  hooks?: ShutdownHook[];
   /** The whole shutdown must end within this; then open sockets are cut. */
   deadlineMs?: number;
   exit?: (code: number) => void;
@@ -55,7 +53,7 @@ async function runHook(hook: ShutdownHook, ms: number, logger: Logger): Promise<
  */
 export function installGracefulShutdown(options: ShutdownOptions): GracefulShutdown {
   const { servers, readiness, logger, deadlineMs = 10_000, exit = (code) => process.exit(code) } = options;
-  const beforeDrain = [...(options.hooks ?? []), ...(options.beforeDrain ?? [])];
+  const beforeDrain = options.beforeDrain ?? [];
   const afterDrain = options.afterDrain ?? [];
   const signalSource = options.signalSource ?? process;
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];

@@ -78,6 +78,7 @@ describe('controller app', () => {
         },
       ],
       actions: [],
+      config: { file: null, loadedAt: expect.any(String), generation: 1, lastReload: null },
     });
   });
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadYamlFile, parseYaml } from '@meshlab/common';
+import { ConfigError, durationTextSchema, loadYamlFile, parseYaml, type Duration } from '@meshlab/common';
 import { load } from 'js-yaml';
 import { z } from 'zod';
-import { durationSchema, type Duration } from './duration.js';
 
 const ruleName = z
   .string()
@@ -13,12 +12,12 @@ const target = z.string().regex(/^(\*|[a-z0-9][a-z0-9_.-]*)$/, 'expected a compo
 
 const common = {
   name: ruleName,
-  for: durationSchema().prefault('0s'),
+  for: durationTextSchema().prefault('0s'),
   action: z.enum(['restart', 'log'], { error: 'expected restart or log' }),
   target,
-  cooldown: durationSchema().prefault('60s'),
+  cooldown: durationTextSchema().prefault('60s'),
   max: z.number().int('expected a whole number').min(1).max(1000).default(3),
-  window: durationSchema(1_000).prefault('10m'),
+  window: durationTextSchema({ min: 1_000 }).prefault('10m'),
 };
 
 const queryRuleSchema = z

@@ -1,5 +1,6 @@
 import { describeBreach, describeSuppression } from './decision-text.js';
 import type { Rule } from './policy.js';
+import { replaceTracks, type RulesChange } from './rule-replace.js';
 import { newRuleTrack, slideWindow, snapshotOf, type RuleTrack } from './rule-track.js';
 import type { Decision, Evaluation, Observation, RuleSnapshot, Sample } from './rule-types.js';
 import { clearBreach, isCooling, newTarget, setState, type TargetTrack } from './target-track.js';
@@ -27,6 +28,11 @@ export class RuleEngine {
 
   get rules(): Rule[] {
     return [...this.#tracks.values()].map((track) => track.rule);
+  }
+
+  /** A reloaded policy: unchanged rules keep their state; a changed one keeps its cap and cooldowns. */
+  replaceRules(rules: readonly Rule[]): RulesChange {
+    return replaceTracks(this.#tracks, rules, this.#now());
   }
 
   evaluate(ruleName: string, observation: Observation): Evaluation {
@@ -57,9 +63,10 @@ export class RuleEngine {
 
   /** The action ended (the container runs and is healthy again, or it failed): cooldown and `for` count from now. */
   actionFinished(ruleName: string, key: string): void {
-    const track = this.#track(ruleName);
-    const target = track.targets.get(key);
-    if (!target) return;
+    // undefined: a reload removed the rule while its action ran.
+    const track = this.#tracks.get(ruleName);
+    const target = track?.targets.get(key);
+    if (!track || !target) return;
     const now = this.#now();
     target.acting = false;
     target.cooldownUntil = now + track.rule.cooldown.ms;

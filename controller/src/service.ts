@@ -34,6 +34,7 @@ export const controller = defineService({
       dryRun: config.DRY_RUN,
       adminToken: config.ADMIN_TOKEN,
       schedule: config.EVALUATION_SCHEDULE,
+      policyFile: config.POLICY_FILE,
     });
   },
   describe: (config, service) => ({

@@ -1,9 +1,9 @@
 /**
  * The gateway: meshlab's Ingress and sidecar.
  *
- *   const gateway = createApp({ deployment, registryUrl, logger?, metrics?, clock?, adminToken?, random? });
+ *   const gateway = createApp({ deployment, registryUrl, configFile?, logger?, metrics?, clock?, adminToken?, random? });
  *   const { server } = await listen(gateway.handler, 0, '127.0.0.1');
- *   await gateway.start();   // discovery watch (no-op without registryUrl); then it may be marked ready
+ *   await gateway.start();   // configFile watch, discovery watch (no-op without registryUrl); then it may be marked ready
  *   ...
  *   await gateway.stop();    // stops the watch, breakers and upstream pools (close the server yourself)
  *
@@ -21,7 +21,10 @@ import {
   silentLogger,
   systemClock,
   type Clock,
+  type ConfigStatus,
   type DeploymentConfig,
+  fixedConfigStatus,
+  type ReloadEvent,
   type Logger,
   type MeshService,
 } from '@meshlab/common';
@@ -29,11 +32,11 @@ import { createAdminApp, isAdminTarget } from './admin-app.js';
 import { Discovery, type DiscoveryResponse } from './discovery.js';
 import type { DispatcherFactory } from './endpoints.js';
 import { endpointViews, meshStatus, type MeshStatus } from './mesh-status.js';
+import { LiveDeployment, watchDeployment, type DeploymentWatchOptions } from './live-deployment.js';
 import { GatewayMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { defaultMaxHops } from './hop-limit.js';
 import { createProxyHandler } from './proxy.js';
-import { Router } from './router.js';
 import { SelfAddress, type SelfAddressOptions } from './self-address.js';
 import { ServiceRuntime } from './service-runtime.js';
 
@@ -56,13 +59,18 @@ export interface GatewayDeps {
   maxHops?: number;
   /** This gateway's own addresses: a discovered endpoint at one of them is refused (it would loop). */
   self?: SelfAddressOptions;
+  /** deployment.yaml, reloaded when it changes (start() watches, stop() ends the watch). */
+  configFile?: string | undefined;
+  configWatch?: DeploymentWatchOptions['tuning'];
 }
 
 export interface Gateway extends MeshService {
   admin: Express;
   services: ReadonlyMap<string, ServiceRuntime>;
   discovery: Discovery;
-  status(): MeshStatus;
+  status(): MeshStatus & { config: ConfigStatus };
+  /** Reads configFile now and applies it if it changed and is valid. */
+  reload(): Promise<ReloadEvent>;
 }
 
 export function createApp(deps: GatewayDeps): Gateway {
@@ -71,41 +79,44 @@ export function createApp(deps: GatewayDeps): Gateway {
   const now = () => (deps.clock ?? systemClock).now();
   const random = deps.random ?? Math.random;
   const readiness = deps.readiness ?? new Readiness();
-  const services = new Map<string, ServiceRuntime>();
+  const createdAt = now();
   const metrics = new GatewayMetrics(registry, {
     endpoints: () => endpointViews(services),
     limits: () => new Map([...services].map(([name, s]) => [name, s.limit.snapshot()])),
   });
-  for (const [name, config] of Object.entries(deps.deployment.services)) {
-    const runtime = new ServiceRuntime(name, config, {
-      now,
-      random,
-      logger,
-      metrics: metrics.service(name),
-      ...(deps.dispatcherFactory ? { dispatcherFactory: deps.dispatcherFactory } : {}),
-    });
-    services.set(name, runtime);
-  }
-  const router = new Router(
-    [...services].map(([service, s]) => ({
-      service,
-      prefix: s.config.path,
-      stripPrefix: s.config.stripPrefix,
-    })),
+  const live: LiveDeployment = new LiveDeployment(
+    deps.deployment,
+    (name, config) =>
+      new ServiceRuntime(name, config, {
+        now,
+        random,
+        logger,
+        metrics: metrics.service(name),
+        ...(deps.dispatcherFactory ? { dispatcherFactory: deps.dispatcherFactory } : {}),
+      }),
   );
+  const services: ReadonlyMap<string, ServiceRuntime> = live.services;
+  const file = deps.configFile;
+  const watch = file
+    ? watchDeployment(live, { file, logger, metrics: registry, clock: deps.clock, tuning: deps.configWatch })
+    : undefined;
   const discovery = new Discovery({ registryUrl: deps.registryUrl, logger, now, ...deps.discovery });
   const self = deps.self ? new SelfAddress(deps.self, logger) : undefined;
   discovery.on('update', (found: DiscoveryResponse['services']) => {
-    for (const [name, service] of services)
-      service.setDiscovered(self ? self.withoutSelf(name, found[name]) : found[name]);
+    live.setDiscovered((name) => (self ? self.withoutSelf(name, found[name]) : found[name]));
     logger.info(
       { services: Object.fromEntries(Object.entries(found).map(([n, e]) => [n, e.length])) },
       'endpoints updated',
     );
   });
-  const status = () => meshStatus(services, discovery.snapshot());
+  const status = () => ({
+    ...meshStatus(services, discovery.snapshot()),
+    config: watch?.status() ?? fixedConfigStatus(createdAt),
+  });
   const proxy = createProxyHandler({
-    router,
+    get router() {
+      return live.router;
+    },
     services,
     unrouted: metrics.service('none'),
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
@@ -133,7 +144,9 @@ export function createApp(deps: GatewayDeps): Gateway {
     readiness,
     metrics: registry,
     status,
+    reload: () => (watch ? watch.check() : Promise.reject(new Error('gateway.reload: no configFile given'))),
     async start() {
+      await watch?.start();
       // Done after the first discovery answer, or after 3 s without one (static endpoints meanwhile).
       let timer: NodeJS.Timeout | undefined;
       const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)));
@@ -142,8 +155,9 @@ export function createApp(deps: GatewayDeps): Gateway {
     },
     async stop() {
       readiness.markNotReady('stopping');
+      await watch?.close();
       await discovery.stop();
-      await Promise.all([...services.values()].map((s) => s.close()));
+      await live.close();
     },
   };
 }

@@ -3,14 +3,18 @@ import * as gw from './openapi/gateway-schemas.js';
 import * as shop from './openapi/shop-schemas.js';
 
 type Schema = z.ZodType;
-interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
-  path: string;
-  tag: string;
-  summary: string;
+type Method = 'get' | 'post' | 'put' | 'delete';
+interface Inputs {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: Schema;
+}
+interface Operation extends Inputs {
+  method: Method;
+  path: string;
+  tag: string;
+  summary: string;
+  /** status → description and, for a JSON answer, its schema */
   responses: Record<string, [string, Schema?]>;
   admin?: boolean;
 }
@@ -19,15 +23,17 @@ const json = (schema: Schema, io: 'input' | 'output') => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 };
+const jsonContent = (schema: Schema, io: 'input' | 'output') => ({
+  'application/json': { schema: json(schema, io) },
+});
 
 function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined) {
-  if (!schema) return [];
-  return Object.entries(schema.shape).map(([name, field]) => ({
+  return Object.entries(schema?.shape ?? {}).map(([name, field]: [string, Schema]) => ({
     name,
     in: where,
-    required: where === 'path' || !(field as Schema).safeParse(undefined).success,
-    description: (field as Schema).description,
-    schema: json(field as Schema, 'input'),
+    required: where === 'path' || !field.safeParse(undefined).success,
+    description: field.description,
+    schema: json(field, 'input'),
   }));
 }
 
@@ -38,14 +44,38 @@ const shopErrors = {
   '504': error('upstream_timeout'),
 };
 
+/** An endpoint of the gateway itself. */
+const gatewayRoute = (path: string, summary: string, responses: Operation['responses']): Operation => ({
+  method: 'get',
+  path,
+  tag: 'gateway',
+  summary,
+  responses,
+});
+
+/** A route proxied to the shop, e.g. 'get /cart/{userId}': JSON answers by status plus the gateway's errors. */
+function shopRoute(route: string, summary: string, answers: Record<string, string>, inputs: Inputs = {}) {
+  const [method, path = ''] = route.split(' ') as [Method, string];
+  const responses = Object.fromEntries(
+    Object.entries(answers).map(([code, text]): [string, [string, Schema]] => [code, [text, shop.anyJson]]),
+  );
+  const tag = path.split('/')[1] ?? '';
+  return { method, path, tag, summary, ...inputs, responses: { ...responses, ...shopErrors } };
+}
+
+const health = (tag: string): Operation => ({
+  ...gatewayRoute(`/${tag}/health`, `${tag} health`, { '200': ['healthy'] }),
+  tag,
+});
+
 const operations: Operation[] = [
-  {
-    method: 'get',
-    path: '/mesh/status',
-    tag: 'gateway',
-    summary: 'Breaker state, endpoints (ejected or not), policies and discovery of every service',
-    responses: { '200': ['mesh status', gw.meshStatusSchema] },
-  },
+  gatewayRoute(
+    '/mesh/status',
+    'Breaker state, endpoints (ejected or not), policies and discovery of every service',
+    {
+      '200': ['mesh status', gw.meshStatusSchema],
+    },
+  ),
   {
     method: 'post',
     path: '/mesh/reset/{service}',
@@ -59,140 +89,68 @@ const operations: Operation[] = [
       '404': error('unknown service'),
     },
   },
-  { method: 'get', path: '/healthz', tag: 'gateway', summary: 'Liveness', responses: { '200': ['alive'] } },
-  {
-    method: 'get',
-    path: '/readyz',
-    tag: 'gateway',
-    summary: 'Readiness',
-    responses: { '200': ['ready'], '503': ['not ready'] },
-  },
-  {
-    method: 'get',
-    path: '/metrics',
-    tag: 'gateway',
-    summary: 'Prometheus metrics (gateway_*)',
-    responses: { '200': ['Prometheus text'] },
-  },
-  {
-    method: 'get',
-    path: '/catalog/products',
-    tag: 'catalog',
-    summary: 'All products',
-    query: shop.productListQuery,
-    responses: { '200': ['products', shop.anyJson], ...shopErrors },
-  },
-  {
-    method: 'get',
-    path: '/catalog/products/{id}',
-    tag: 'catalog',
-    summary: 'One product',
-    params: shop.productIdParams,
-    responses: {
-      '200': ['the product', shop.anyJson],
-      '404': ['unknown product', shop.anyJson],
-      ...shopErrors,
+  gatewayRoute('/healthz', 'Liveness', { '200': ['alive'] }),
+  gatewayRoute('/readyz', 'Readiness', { '200': ['ready'], '503': ['not ready'] }),
+  gatewayRoute('/metrics', 'Prometheus metrics (gateway_*)', { '200': ['Prometheus text'] }),
+  shopRoute('get /catalog/products', 'All products', { '200': 'products' }, { query: shop.productListQuery }),
+  shopRoute(
+    'get /catalog/products/{id}',
+    'One product',
+    { '200': 'the product', '404': 'unknown product' },
+    {
+      params: shop.productIdParams,
     },
-  },
-  {
-    method: 'get',
-    path: '/catalog/search',
-    tag: 'catalog',
-    summary: 'Search products',
-    query: shop.searchQuery,
-    responses: { '200': ['matches', shop.anyJson], ...shopErrors },
-  },
-  {
-    method: 'get',
-    path: '/catalog/health',
-    tag: 'catalog',
-    summary: 'catalog health',
-    responses: { '200': ['healthy'] },
-  },
-  {
-    method: 'get',
-    path: '/cart/{userId}',
-    tag: 'cart',
-    summary: "A user's cart",
-    params: shop.userIdParams,
-    responses: { '200': ['the cart', shop.anyJson], ...shopErrors },
-  },
-  {
-    method: 'post',
-    path: '/cart/{userId}/add',
-    tag: 'cart',
-    summary: 'Add a product (query or JSON body); POST is never retried',
-    params: shop.userIdParams,
-    query: shop.addToCartQuery,
-    body: shop.addToCartBody,
-    responses: {
-      '200': ['the cart', shop.anyJson],
-      '404': ['unknown product', shop.anyJson],
-      '409': ['not enough stock', shop.anyJson],
-      ...shopErrors,
+  ),
+  shopRoute('get /catalog/search', 'Search products', { '200': 'matches' }, { query: shop.searchQuery }),
+  health('catalog'),
+  shopRoute('get /cart/{userId}', "A user's cart", { '200': 'the cart' }, { params: shop.userIdParams }),
+  shopRoute(
+    'post /cart/{userId}/add',
+    'Add a product (query or JSON body); POST is never retried',
+    { '200': 'the cart', '404': 'unknown product', '409': 'not enough stock' },
+    { params: shop.userIdParams, query: shop.addToCartQuery, body: shop.addToCartBody },
+  ),
+  shopRoute(
+    'delete /cart/{userId}/remove/{productId}',
+    'Remove a product',
+    { '200': 'the cart' },
+    {
+      params: shop.cartItemParams,
     },
-  },
-  {
-    method: 'delete',
-    path: '/cart/{userId}/remove/{productId}',
-    tag: 'cart',
-    summary: 'Remove a product',
-    params: shop.cartItemParams,
-    responses: { '200': ['the cart', shop.anyJson], ...shopErrors },
-  },
-  {
-    method: 'delete',
-    path: '/cart/{userId}/clear',
-    tag: 'cart',
-    summary: 'Empty the cart',
-    params: shop.userIdParams,
-    responses: { '200': ['the cart', shop.anyJson], ...shopErrors },
-  },
-  {
-    method: 'get',
-    path: '/cart/health',
-    tag: 'cart',
-    summary: 'cart health',
-    responses: { '200': ['healthy'] },
-  },
-  {
-    method: 'post',
-    path: '/order/create',
-    tag: 'order',
-    summary: "Order the user's cart (prices through the gateway), then clear it",
-    query: shop.createOrderQuery,
-    body: shop.createOrderBody,
-    responses: {
-      '200': ['the same order again, for a repeated Idempotency-Key', shop.anyJson],
-      '201': ['the order', shop.anyJson],
-      '409': ['empty cart', shop.anyJson],
-      '422': ['Idempotency-Key reused for another request', shop.anyJson],
-      ...shopErrors,
+  ),
+  shopRoute(
+    'delete /cart/{userId}/clear',
+    'Empty the cart',
+    { '200': 'the cart' },
+    { params: shop.userIdParams },
+  ),
+  health('cart'),
+  shopRoute(
+    'post /order/create',
+    "Order the user's cart (prices through the gateway), then clear it",
+    {
+      '200': 'the same order again, for a repeated Idempotency-Key',
+      '201': 'the order',
+      '409': 'empty cart',
+      '422': 'Idempotency-Key reused for another request',
     },
-  },
-  {
-    method: 'get',
-    path: '/order/{orderId}',
-    tag: 'order',
-    summary: 'One order',
-    params: shop.orderIdParams,
-    responses: { '200': ['the order', shop.anyJson], '404': ['unknown order', shop.anyJson], ...shopErrors },
-  },
-  {
-    method: 'get',
-    path: '/order/user/{userId}',
-    tag: 'order',
-    summary: "A user's orders",
-    params: shop.userIdParams,
-    responses: { '200': ['orders', shop.anyJson], ...shopErrors },
-  },
-  {
-    method: 'get',
-    path: '/order/health',
-    tag: 'order',
-    summary: 'order health',
-    responses: { '200': ['healthy'] },
-  },
+    { query: shop.createOrderQuery, body: shop.createOrderBody },
+  ),
+  shopRoute(
+    'get /order/{orderId}',
+    'One order',
+    { '200': 'the order', '404': 'unknown order' },
+    {
+      params: shop.orderIdParams,
+    },
+  ),
+  shopRoute(
+    'get /order/user/{userId}',
+    "A user's orders",
+    { '200': 'orders' },
+    { params: shop.userIdParams },
+  ),
+  health('order'),
   {
     method: 'get',
     path: '/service-b/work',
@@ -206,29 +164,19 @@ const operations: Operation[] = [
   },
 ];
 
-function operation(op: Operation) {
-  const responses: Record<string, unknown> = {};
-  for (const [code, [description, schema]] of Object.entries(op.responses)) {
-    responses[code] = schema
-      ? { description, content: { 'application/json': { schema: json(schema, 'output') } } }
-      : { description };
-  }
-  return {
-    tags: [op.tag],
-    summary: op.summary,
-    parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
-    ...(op.body
-      ? {
-          requestBody: {
-            required: false,
-            content: { 'application/json': { schema: json(op.body, 'input') } },
-          },
-        }
-      : {}),
-    ...(op.admin ? { security: [{ adminToken: [] }] } : {}),
-    responses,
-  };
-}
+const operation = (op: Operation) => ({
+  tags: [op.tag],
+  summary: op.summary,
+  parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
+  ...(op.body && { requestBody: { required: false, content: jsonContent(op.body, 'input') } }),
+  ...(op.admin && { security: [{ adminToken: [] }] }),
+  responses: Object.fromEntries(
+    Object.entries(op.responses).map(([code, [description, schema]]) => [
+      code,
+      schema ? { description, content: jsonContent(schema, 'output') } : { description },
+    ]),
+  ),
+});
 
 /** The OpenAPI 3.1 document of the gateway and the APIs behind it, from the zod schemas. */
 export function buildOpenApiDocument(): Record<string, unknown> {

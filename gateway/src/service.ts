@@ -12,6 +12,7 @@ export const gateway = defineService({
     createApp({
       ...ctx,
       deployment: loadDeploymentConfig(config.MESH_CONFIG),
+      configFile: config.MESH_CONFIG,
       registryUrl: config.REGISTRY_URL,
       adminToken: config.ADMIN_TOKEN,
       maxBodyBytes: config.MAX_BODY_BYTES,

@@ -1,5 +1,5 @@
+import { durationSchema } from '@meshlab/common';
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
 
 const name = z.string({ error: 'expected a name' }).min(1, 'expected a name');
 /** Which replicas: the first healthy one, all of them, or those an earlier step saved `as` a name. */
@@ -46,7 +46,7 @@ export const dockerActionSchema = z.strictObject({
 export const waitActionSchema = z.strictObject({
   action: z.literal('wait'),
   name: name.optional(),
-  duration: durationSchema,
+  duration: durationSchema(),
 });
 
 /** Undo every fault this run set: each replica gets the faults it had before. */

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { BurstProbe } from './probe-schema.js';
 import type { RunContext } from './run-context.js';
 
@@ -72,23 +73,24 @@ export function sampleOf(status: number, ms: number, headers: Record<string, str
   return sample;
 }
 
-/** `requests` requests through the gateway, `concurrency` at a time. */
+/** `requests` requests through the gateway, `concurrency` at a time; none started once aborted. */
 export async function burst(probe: BurstProbe, ctx: RunContext): Promise<Record<string, number | string>> {
-  const samples: Sample[] = [];
-  let next = 0;
   const url = `${ctx.deps.urls.gateway}${probe.path}`;
-  const worker = async () => {
-    while (next < probe.requests && !ctx.signal.aborted) {
-      next++;
-      const started = ctx.now;
-      try {
-        const answer = await ctx.deps.http.request({ method: probe.method, url, timeoutMs: probe.timeout });
-        samples.push(sampleOf(answer.status, answer.ms, answer.headers, answer.body));
-      } catch {
-        samples.push({ status: 0, ms: ctx.now - started, attempts: 0 });
-      }
+  const request = async (): Promise<Sample> => {
+    const started = ctx.now;
+    try {
+      const answer = await ctx.deps.http.request({ method: probe.method, url, timeoutMs: probe.timeout });
+      return sampleOf(answer.status, answer.ms, answer.headers, answer.body);
+    } catch {
+      return { status: 0, ms: ctx.now - started, attempts: 0 };
     }
   };
-  await Promise.all(Array.from({ length: Math.min(probe.concurrency, probe.requests) }, worker));
-  return summarize(samples, probe.errorCode);
+  const limit = pLimit(probe.concurrency);
+  const samples = await Promise.all(
+    Array.from({ length: probe.requests }, () => limit(() => (ctx.signal.aborted ? undefined : request()))),
+  );
+  return summarize(
+    samples.filter((s) => s !== undefined),
+    probe.errorCode,
+  );
 }

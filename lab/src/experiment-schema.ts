@@ -1,6 +1,6 @@
+import { durationSchema } from '@meshlab/common';
 import { z } from 'zod';
 import { actionSchema } from './action-schema.js';
-import { durationSchema } from './duration.js';
 import { probeSchema } from './probe-schema.js';
 import { toleranceSchema } from './tolerance.js';
 
@@ -39,7 +39,7 @@ const stepSchema = z.unknown().transform((value, ctx) => {
 const trafficSchema = z.strictObject({
   path: z.string().startsWith('/', 'expected a path starting with /'),
   rps: z.number().min(1).max(1_000),
-  timeout: durationSchema.default(15_000),
+  timeout: durationSchema().default(15_000),
   expect: z
     .strictObject({ errorRatio: toleranceSchema.optional(), p99Ms: toleranceSchema.optional() })
     .optional(),

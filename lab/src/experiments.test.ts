@@ -54,7 +54,7 @@ describe('experiment files', () => {
   it('names the file, the path inside it and what was expected', () => {
     const file = badFile(valid.replace('{ action: wait, duration: 1s }', '{ action: wait, duration: soon }'));
     expect(() => loadExperiment(file)).toThrow(
-      `invalid ${file}: method.0.duration: expected a duration such as 500ms, 20s or 2m`,
+      `invalid ${file}: method.0.duration: expected a duration like "500ms", "2s", "5m" or "1h30m", got "soon"`,
     );
   });
 

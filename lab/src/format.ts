@@ -1,7 +1,7 @@
 import type { LabEvent } from './run-context.js';
 import type { HypothesisResult, Report } from './report.js';
-import { formatSeconds } from './duration.js';
 
+const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const show = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'nothing'));
 
 function hypothesisLine(label: string, h: HypothesisResult | null): string[] {

@@ -1,5 +1,5 @@
+import { durationSchema } from '@meshlab/common';
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
 import { toleranceSchema } from './tolerance.js';
 
 const name = z.string({ error: 'expected a name' }).min(1, 'expected a name');
@@ -12,8 +12,8 @@ const probeBase = {
   name,
   expect: expectations,
   /** Poll until every expectation holds, at most this long; the report shows when it first held. */
-  within: durationSchema.optional(),
-  every: durationSchema.default(500),
+  within: durationSchema().optional(),
+  every: durationSchema().default(500),
   /** The label of the time it measures in the report, e.g. "time to eject". */
   timing: z.string().min(1).optional(),
 };
@@ -33,7 +33,7 @@ export const httpProbeSchema = z.strictObject({
   path: z.string().min(1).optional(),
   /** A response header, measured as `header`. */
   header: z.string().min(1).optional(),
-  timeout: durationSchema.default(10_000),
+  timeout: durationSchema().default(10_000),
 });
 
 export const burstProbeSchema = z.strictObject({
@@ -46,7 +46,7 @@ export const burstProbeSchema = z.strictObject({
   method: httpMethod.default('GET'),
   /** Counts answers whose JSON `error` is this code, measured as `errorCodeRatio` and `errorCodeP99Ms`. */
   errorCode: z.string().min(1).optional(),
-  timeout: durationSchema.default(15_000),
+  timeout: durationSchema().default(15_000),
 });
 
 export const promqlProbeSchema = z.strictObject({

@@ -1,88 +1,59 @@
 import {
+  closeServer,
   createMetricsRegistry,
   createServiceApp,
   listen,
-  closeServer,
   Readiness,
   silentLogger,
   systemClock,
-  type Clock,
-  type DeploymentConfig,
-  type Logger,
+  type MeshService,
 } from '@meshlab/common';
-import type { Express } from 'express';
 import type { ScheduledTask } from 'node-cron';
-import type { Registry } from 'prom-client';
 import { defaultLimits } from './config.js';
 import type { RegistryContext } from './context.js';
+import type { RegistryDeps } from './deps.js';
+import { logEvents } from './event-log.js';
 import { HealthChecker } from './health-checker.js';
 import { registerRegistryMetrics } from './metrics.js';
-import { systemLookup, type Lookup } from './own-address.js';
+import { systemLookup } from './own-address.js';
+import { systemProbeTimer } from './probe.js';
 import { adminRouter } from './routes/admin.js';
 import { discoveryRouter } from './routes/discovery.js';
 import { instancesRouter } from './routes/instances.js';
 import { servicesRouter } from './routes/services.js';
-import { scheduleHealthChecks } from './schedule.js';
+import { assertCron, scheduleHealthChecks } from './schedule.js';
 import { InstanceStore } from './store.js';
 import { desiredReplicas, knownServices } from './views.js';
 import { DiscoveryWatch } from './watch.js';
 
 export { registryConfigSchema, defaultSchedule, defaultLimits, type RegistryConfig } from './config.js';
-export type { Lookup } from './own-address.js';
+export type { RegistryDeps } from './deps.js';
+export type { DiscoveryEndpoint } from './discovery-view.js';
 export type { CheckReport, RoundReport } from './health-checker.js';
+export type { Instance } from './instance.js';
+export type { Lookup } from './own-address.js';
+export type { ProbeTimer } from './probe.js';
 export type { InstanceStatus } from './status-machine.js';
-export type { Instance, DiscoveryEndpoint } from './store.js';
 export type { InstanceView, ServiceView, PrometheusTargetGroup } from './views.js';
 
-export interface RegistryDeps {
-  deployment: DeploymentConfig;
-  logger?: Logger;
-  /** A prom-client Registry; default: a fresh one with default metrics. */
-  metrics?: Registry;
-  readiness?: Readiness;
-  /** Time for statuses, removal and the index; inject a fake one to test removal. */
-  clock?: Clock;
-  /** Guards POST /health-check when set; may also register, heartbeat and deregister anything. */
-  adminToken?: string;
-  /** When set, register, heartbeat and deregister need it (or the admin token). */
-  registryToken?: string;
-  /** Used for health checks; default: the global (keep-alive) fetch. */
-  fetch?: typeof fetch;
-  /** Resolves a registered url's host name to check it is the caller's; default: dns.lookup. */
-  lookup?: Lookup;
-  /** Caps (default: `defaultLimits`); past them 429. */
-  maxInstances?: number;
-  maxInstancesPerService?: number;
-  maxWatchers?: number;
-  ownerLeaseMs?: number;
-  /** Health checks in flight at once. */
-  concurrency?: number;
-}
-
-export interface RegistryApp {
-  app: Express;
+export interface RegistryApp extends MeshService {
   store: InstanceStore;
   checker: HealthChecker;
-  metrics: Registry;
-  readiness: Readiness;
   /** The blocking /discovery queries (`waiting` counts those blocked now). */
   watch: DiscoveryWatch;
-  /** Starts the node-cron schedule of health-check rounds (seconds field allowed). */
-  start(schedule: string): void;
-  /** Stops the schedule and answers every blocked /discovery watch. Idempotent. */
-  stop(): Promise<void>;
 }
 
 /**
- * The registry as an express app plus its health checker. Starts no timers: rounds run on
- * `checker.runRound()`, `POST /health-check`, or the schedule given to `start()`.
+ * The registry as a MeshService. Starts nothing: rounds run on `checker.runRound()`,
+ * `POST /health-check`, or `deps.schedule` once `start()` ran. Readiness starts not ready.
  */
 export function createApp(deps: RegistryDeps): RegistryApp {
   const { deployment } = deps;
   const logger = deps.logger ?? silentLogger();
   const clock = deps.clock ?? systemClock;
   const metrics = deps.metrics ?? createMetricsRegistry();
-  const readiness = deps.readiness ?? readyNow();
+  const readiness = deps.readiness ?? new Readiness();
+  if (deps.schedule !== undefined) assertCron(deps.schedule);
   const store = new InstanceStore({
     clock,
     thresholds: deployment.health,
@@ -94,13 +65,14 @@ export function createApp(deps: RegistryDeps): RegistryApp {
   const checker = new HealthChecker({
     store,
     clock,
+    timer: deps.timer ?? systemProbeTimer,
     fetch: deps.fetch ?? fetch,
     timeoutMs: deployment.health.timeoutMs,
     slowMs: deployment.health.slowMs,
     concurrency: deps.concurrency ?? 100,
   });
   const watch = new DiscoveryWatch(store, deps.maxWatchers ?? defaultLimits.maxWatchers);
-  const registryMetrics = registerRegistryMetrics({
+  const { roundSkipped } = registerRegistryMetrics({
     registry: metrics,
     store,
     checker,
@@ -127,19 +99,24 @@ export function createApp(deps: RegistryDeps): RegistryApp {
     express.use(adminRouter(context));
   });
 
+  let phase: 'created' | 'started' | 'stopped' = 'created';
   let task: ScheduledTask | undefined;
   return {
-    app,
+    handler: app,
+    readiness,
+    metrics,
     store,
     checker,
-    metrics,
-    readiness,
     watch,
-    start(schedule) {
-      if (task) throw new Error('the health-check schedule is already started');
-      task = scheduleHealthChecks(schedule, checker, logger, registryMetrics.roundSkipped);
+    async start() {
+      if (phase !== 'created')
+        throw new Error(`registry: start() after the app was ${phase}; create a new app to start again`);
+      phase = 'started';
+      if (deps.schedule !== undefined)
+        task = scheduleHealthChecks(deps.schedule, checker, logger, roundSkipped);
     },
     async stop() {
+      phase = 'stopped';
       await task?.destroy();
       task = undefined;
       watch.close();
@@ -147,51 +124,29 @@ export function createApp(deps: RegistryDeps): RegistryApp {
   };
 }
 
-function readyNow(): Readiness {
-  const readiness = new Readiness();
-  readiness.markReady();
-  return readiness;
-}
-
-function logEvents(store: InstanceStore, checker: HealthChecker, logger: Logger): void {
-  store.on('registered', (i, created) =>
-    logger.info(
-      { service: i.name, id: i.id, url: i.url, owner: i.owner },
-      created ? 'registered' : 'registered again (new incarnation)',
-    ),
-  );
-  store.on('removed', (i, reason) => logger.info({ service: i.name, id: i.id, reason }, 'removed'));
-  checker.on('round', (round) =>
-    logger.debug(
-      { ms: round.ms, checked: round.results.length, removed: round.removed },
-      'health-check round',
-    ),
-  );
-  store.on('status', (i, from) =>
-    logger.warn(
-      { service: i.name, id: i.id, from, to: i.health.status, error: i.health.lastError },
-      'status changed',
-    ),
-  );
-}
-
 export interface RunningRegistry extends RegistryApp {
   url: string;
   port: number;
+  /** Stops the registry and closes its server. */
   close(): Promise<void>;
 }
 
 /**
  * For tests and benchmarks of any workspace: a registry listening on `port` (0 = any free port),
- * no schedule unless `schedule` is given. `close()` stops it and its server.
+ * started and marked ready as the service skeleton leaves it; no schedule unless `deps.schedule`.
  */
 export async function listenRegistry(
   deps: RegistryDeps,
-  options: { port?: number; host?: string; schedule?: string } = {},
+  options: { port?: number; host?: string } = {},
 ): Promise<RunningRegistry> {
   const registry = createApp(deps);
-  const { server, port, url } = await listen(registry.app, options.port ?? 0, options.host ?? '127.0.0.1');
-  if (options.schedule) registry.start(options.schedule);
+  const { server, port, url } = await listen(
+    registry.handler,
+    options.port ?? 0,
+    options.host ?? '127.0.0.1',
+  );
+  await registry.start();
+  registry.readiness.markReady();
   return {
     ...registry,
     url,

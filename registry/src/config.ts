@@ -1,4 +1,4 @@
-import { envSchema } from '@meshlab/common';
+import { baseEnvSchema, envSchema } from '@meshlab/common';
 import { z } from 'zod';
 import { cronProblem } from './schedule.js';
 
@@ -16,8 +16,8 @@ export const defaultLimits = {
 } as const;
 
 /** The registry's environment (registry/README.md: "Environment"). */
-export const registryConfigSchema = z
-  .object({
+export const registryConfigSchema = baseEnvSchema
+  .extend({
     PORT: envSchema.port(8081),
     MESH_CONFIG: envSchema.string('config/deployment.yaml'),
     HEALTH_CHECK_SCHEDULE: z
@@ -27,11 +27,8 @@ export const registryConfigSchema = z
         const problem = cronProblem(value);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
-    /** Guards POST /health-check when set; also accepted for every instance write. */
-    ADMIN_TOKEN: envSchema.optionalString(),
     /** When set, register, heartbeat and deregister need it (or ADMIN_TOKEN). */
     REGISTRY_TOKEN: envSchema.optionalString(),
-    LOG_LEVEL: envSchema.logLevel(),
     /** Caps sized to NODE_MEM_LIMIT (registry/README.md: "Limits"). */
     MAX_INSTANCES: envSchema.int(defaultLimits.maxInstances, 1, 100_000),
     MAX_INSTANCES_PER_SERVICE: envSchema.int(defaultLimits.maxInstancesPerService, 1, 100_000),

@@ -1,13 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { listenRegistry, type RunningRegistry } from './app.js';
-import {
-  getJson,
-  ManualClock,
-  postJson,
-  startFakeInstance,
-  testDeployment,
-  type FakeInstance,
-} from './test-support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { getJson, ManualClock, postJson, testDeployment, useRegistry } from './test-support.js';
 
 type Discovery = { index: number; services: Record<string, { id: string; url: string }[]> };
 type Round = {
@@ -15,44 +7,16 @@ type Round = {
 };
 
 describe('health checks against real instances', () => {
-  let registry: RunningRegistry | undefined;
-  const instances: FakeInstance[] = [];
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await Promise.all(instances.splice(0).map((i) => i.kill()));
-  });
-
-  async function setup(
-    options: { clock?: ManualClock; health?: Parameters<typeof testDeployment>[0]; perService?: number } = {},
-  ) {
-    registry = await listenRegistry({
-      deployment: testDeployment(options.health),
-      clock: options.clock,
-      maxInstancesPerService: options.perService,
-    });
-    return registry;
-  }
-
-  async function instance(id: string, name = 'service-b') {
-    const fake = await startFakeInstance();
-    instances.push(fake);
-    const { status } = await postJson(`${registry?.url}/services/register`, { name, id, url: fake.url });
-    expect(status).toBe(201);
-    // The check every new registration gets at once.
-    await registry?.checker.settled();
-    return fake;
-  }
-
-  const round = async () => (await postJson(`${registry?.url}/health-check`, {})).body as Round;
-  const discovery = async () => (await getJson<Discovery>(`${registry?.url}/discovery`)).body;
-  const statusOf = async (id: string) => registry?.store.get('service-b', id)?.health.status ?? 'removed';
+  const mesh = useRegistry();
+  const round = async () => (await postJson(`${mesh.url}/health-check`, {})).body as Round;
+  const healthy = async () =>
+    (await getJson<Discovery>(`${mesh.url}/discovery`)).body.services['service-b']?.map((e) => e.id);
+  const statusOf = (id: string) => mesh.registry.store.get('service-b', id)?.health.status ?? 'removed';
 
   it('calls only the registered url with the health path of deployment.yaml', async () => {
-    await setup();
-    const b1 = await instance('b1');
-    const c1 = await instance('c1', 'catalog');
+    await mesh.start();
+    const b1 = await mesh.instance('b1');
+    const c1 = await mesh.instance('c1', { name: 'catalog' });
     const { results } = await round();
     expect(results).toEqual(
       expect.arrayContaining([
@@ -65,63 +29,89 @@ describe('health checks against real instances', () => {
   });
 
   it('takes a failing instance out of /discovery after unhealthyThreshold failed checks', async () => {
-    await setup();
-    const b1 = await instance('b1');
-    await instance('b2');
+    await mesh.start();
+    const b1 = await mesh.instance('b1');
+    await mesh.instance('b2');
     b1.mode = 'fail';
     await round();
-    expect(await statusOf('b1')).toBe('healthy');
-    expect((await discovery()).services['service-b']?.map((e) => e.id)).toEqual(['b1', 'b2']);
+    expect(statusOf('b1')).toBe('healthy');
+    expect(await healthy()).toEqual(['b1', 'b2']);
     const { results } = await round();
     expect(results.find((r) => r.id === 'b1')).toMatchObject({
       status: 'unhealthy',
       ok: false,
       error: expect.stringContaining('answered 500'),
     });
-    expect((await discovery()).services['service-b']?.map((e) => e.id)).toEqual(['b2']);
+    expect(await healthy()).toEqual(['b2']);
   });
 
   it('brings an instance back after healthyThreshold successful checks', async () => {
-    await setup();
-    const b1 = await instance('b1');
+    await mesh.start();
+    const b1 = await mesh.instance('b1');
     b1.mode = 'fail';
     await round();
     await round();
     b1.mode = 'ok';
     await round();
-    expect(await statusOf('b1')).toBe('unhealthy');
+    expect(statusOf('b1')).toBe('unhealthy');
     await round();
-    expect(await statusOf('b1')).toBe('healthy');
-    expect((await discovery()).services['service-b']).toHaveLength(1);
+    expect(statusOf('b1')).toBe('healthy');
+    expect(await healthy()).toEqual(['b1']);
   });
 
   it('counts an answer slower than slowMs as a failure', async () => {
-    await setup({ health: { slowMs: 50, timeoutMs: 2_000 } });
-    const b1 = await instance('b1');
-    b1.mode = 'slow';
-    b1.slowMs = 120;
-    const { results } = await round();
-    expect(results[0]).toMatchObject({ ok: false, error: expect.stringContaining('slower than 50 ms') });
-    await round();
-    expect(await statusOf('b1')).toBe('unhealthy');
+    const timer = new ManualClock(0);
+    await mesh.start({ deployment: testDeployment({ slowMs: 50, timeoutMs: 2_000 }), timer });
+    const b1 = await mesh.instance('b1');
+    b1.mode = 'hold';
+    const answered = round();
+    await vi.waitFor(() => expect(b1.held).toHaveLength(1));
+    timer.advance(51);
+    b1.held.splice(0).forEach((answer) => answer());
+    const { results } = await answered;
+    expect(results[0]).toMatchObject({
+      ok: false,
+      ms: 51,
+      error: expect.stringContaining('took 51 ms, slower than 50 ms'),
+    });
+    expect(statusOf('b1')).toBe('healthy');
+  });
+
+  it('takes an answer at exactly slowMs as a success', async () => {
+    const timer = new ManualClock(0);
+    await mesh.start({ deployment: testDeployment({ slowMs: 50, timeoutMs: 2_000 }), timer });
+    const b1 = await mesh.instance('b1');
+    b1.mode = 'hold';
+    const answered = mesh.registry.checker.runRound();
+    await vi.waitFor(() => expect(b1.held).toHaveLength(1));
+    timer.advance(50);
+    b1.held.splice(0).forEach((answer) => answer());
+    expect((await answered).results[0]).toMatchObject({ ok: true, ms: 50 });
   });
 
   it('marks an instance that does not answer within timeoutMs down', async () => {
-    await setup({ health: { slowMs: 50, timeoutMs: 100 } });
-    const b1 = await instance('b1');
-    b1.mode = 'slow';
-    b1.slowMs = 2_000;
-    const { results } = await round();
-    expect(results[0]).toMatchObject({ ok: false, error: expect.stringContaining('timed out after 100 ms') });
-    await round();
-    expect(await statusOf('b1')).toBe('down');
+    const timer = new ManualClock(0);
+    await mesh.start({ deployment: testDeployment({ slowMs: 50, timeoutMs: 100 }), timer });
+    const b1 = await mesh.instance('b1');
+    b1.mode = 'hold';
+    for (const held of [1, 2]) {
+      const answered = round();
+      await vi.waitFor(() => expect(b1.held).toHaveLength(held));
+      timer.advance(100);
+      const { results } = await answered;
+      expect(results[0]).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('timed out after 100 ms'),
+      });
+    }
+    expect(statusOf('b1')).toBe('down');
   });
 
   it('marks a killed instance down and removes it once down longer than removeAfterMs', async () => {
     const clock = new ManualClock();
-    await setup({ clock, health: { removeAfterMs: 60_000 } });
-    const b1 = await instance('b1');
-    await instance('b2');
+    await mesh.start({ clock, deployment: testDeployment({ removeAfterMs: 60_000 }) });
+    const b1 = await mesh.instance('b1');
+    await mesh.instance('b2');
     await b1.kill();
     await round();
     const { results } = await round();
@@ -131,67 +121,67 @@ describe('health checks against real instances', () => {
     });
     clock.advance(60_000);
     await round();
-    expect(await statusOf('b1')).toBe('down');
+    expect(statusOf('b1')).toBe('down');
     clock.advance(1);
     await round();
-    expect(await statusOf('b1')).toBe('removed');
-    expect(await statusOf('b2')).toBe('healthy');
-    const heartbeat = await fetch(`${registry?.url}/services/service-b/b1/heartbeat`, { method: 'PUT' });
+    expect(statusOf('b1')).toBe('removed');
+    expect(statusOf('b2')).toBe('healthy');
+    const heartbeat = await fetch(`${mesh.url}/services/service-b/b1/heartbeat`, { method: 'PUT' });
     expect(heartbeat.status).toBe(404);
   });
 
   it('checks many instances concurrently within one round', async () => {
-    await setup({ health: { slowMs: 10_000, timeoutMs: 15_000 }, perService: 40 });
-    const fake = await startFakeInstance();
-    instances.push(fake);
+    const { checker } = await mesh.start({ maxInstancesPerService: 40 });
+    const fake = await mesh.fakeInstance();
     for (let i = 0; i < 40; i++) {
-      const { status } = await postJson(`${registry?.url}/services/register`, {
+      const { status } = await postJson(`${mesh.url}/services/register`, {
         name: 'service-b',
         id: `b${i}`,
         url: fake.url,
       });
       expect(status).toBe(201);
     }
-    await registry?.checker.settled();
+    await checker.settled();
     fake.mode = 'hold';
     const hitsBefore = fake.hits.length;
-    const round = registry!.checker.runRound();
+    const running = checker.runRound();
     // all 40 checks are waiting for an answer at once: one after another, only one would be
     await vi.waitFor(() => expect(fake.held).toHaveLength(40), 10_000);
     expect(fake.hits.length - hitsBefore).toBe(40);
     fake.held.splice(0).forEach((answer) => answer());
-    const report = await round;
+    const report = await running;
     expect(report.results).toHaveLength(40);
     expect(report.results.every((r) => r.ok)).toBe(true);
   });
 
   it('checks a newly registered instance at once, before any round', async () => {
-    await setup();
-    const b1 = await instance('b1');
+    await mesh.start();
+    const b1 = await mesh.instance('b1');
     expect(b1.hits).toEqual(['/healthz']);
-    expect(registry?.store.get('service-b', 'b1')?.health.lastCheck).toBeDefined();
+    expect(mesh.registry.store.get('service-b', 'b1')?.health.lastCheck).toBeDefined();
   });
 
   it('takes a new registration that fails its first check and the next round out of /discovery', async () => {
-    await setup();
-    const fake = await startFakeInstance();
-    instances.push(fake);
+    await mesh.start();
+    const fake = await mesh.fakeInstance();
     fake.mode = 'fail';
-    await postJson(`${registry?.url}/services/register`, { name: 'service-b', id: 'b1', url: fake.url });
-    await registry?.checker.settled();
+    await postJson(`${mesh.url}/services/register`, { name: 'service-b', id: 'b1', url: fake.url });
+    await mesh.registry.checker.settled();
     expect(fake.hits).toHaveLength(1);
     await round();
-    expect(await statusOf('b1')).toBe('unhealthy');
+    expect(statusOf('b1')).toBe('unhealthy');
   });
 
-  it('never overlaps rounds: a second request joins the running round', async () => {
-    await setup();
-    const b1 = await instance('b1');
-    b1.mode = 'slow';
-    b1.slowMs = 100;
-    const before = b1.hits.length;
-    const [first, second] = await Promise.all([round(), round()]);
-    expect(second).toEqual(first);
-    expect(b1.hits).toHaveLength(before + 1);
+  it('never overlaps rounds: a round asked for while one runs is that round', async () => {
+    const { checker } = await mesh.start();
+    const b1 = await mesh.instance('b1');
+    b1.mode = 'hold';
+    const first = checker.runRound();
+    const second = checker.runRound();
+    expect(second).toBe(first);
+    await vi.waitFor(() => expect(b1.held).toHaveLength(1));
+    b1.held.splice(0).forEach((answer) => answer());
+    await first;
+    expect(b1.hits).toEqual(['/healthz', '/healthz']);
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '@meshlab/common';
-import { mapWithConcurrency } from './pool.js';
-import { probe, type CheckResult, type ProbeResult } from './probe.js';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { probe, type CheckResult, type ProbeResult, type ProbeTimer } from './probe.js';
 import type { InstanceStatus } from './status-machine.js';
 import type { Instance, InstanceStore } from './store.js';
 
@@ -25,7 +25,10 @@ export interface RoundReport {
 export interface HealthCheckerOptions {
   store: InstanceStore;
   fetch: typeof fetch;
+  /** Timestamps (a round's startedAt). */
   clock: Clock;
+  /** Durations and timeouts of checks and rounds. */
+  timer: ProbeTimer;
   timeoutMs: number;
   slowMs: number;
   /** Checks in flight at once. */
@@ -46,13 +49,11 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   #current: Promise<RoundReport> | undefined;
   /** One probe per instance incarnation at a time: a round joins a check already running. */
   readonly #inFlight = new Map<string, Promise<CheckReport>>();
+  readonly #limit: LimitFunction;
 
   constructor(private readonly options: HealthCheckerOptions) {
     super();
-  }
-
-  get running(): boolean {
-    return this.#current !== undefined;
+    this.#limit = pLimit(options.concurrency);
   }
 
   /** Runs one round now, or returns the round already running. */
@@ -80,13 +81,12 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   }
 
   async #round(): Promise<RoundReport> {
-    const { store, clock, concurrency } = this.options;
+    const { store, clock, timer } = this.options;
     const startedAt = clock.now();
-    const started = performance.now();
-    const instances = store.list();
-    const results = await mapWithConcurrency(instances, concurrency, (instance) => this.check(instance));
+    const started = timer.now();
+    const results = await this.#limit.map(store.list(), (instance) => this.check(instance));
     const removed = store.sweep().map((i) => ({ service: i.name, id: i.id }));
-    const report = { startedAt, ms: Math.round(performance.now() - started), results, removed };
+    const report = { startedAt, ms: Math.round(timer.now() - started), results, removed };
     this.emit('round', report);
     return report;
   }

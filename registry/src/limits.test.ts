@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { listenRegistry, type RunningRegistry } from './app.js';
-import { testDeployment } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import { useRegistry } from './test-support.js';
 
 interface Answer {
   status: number;
@@ -18,18 +17,10 @@ async function call(method: 'POST' | 'GET', url: string, options: { body?: unkno
 }
 
 describe('registry limits', () => {
-  let registry: RunningRegistry | undefined;
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-  });
+  const mesh = useRegistry();
 
   it('refuses a new instance of a full service with 429 too_many_instances naming the per-service cap', async () => {
-    registry = await listenRegistry({
-      deployment: testDeployment(),
-      maxInstances: 10,
-      maxInstancesPerService: 2,
-    });
+    const registry = await mesh.start({ maxInstances: 10, maxInstancesPerService: 2 });
     const answers = [];
     for (const id of ['b-1', 'b-2', 'b-3'])
       answers.push(
@@ -48,11 +39,7 @@ describe('registry limits', () => {
   });
 
   it('refuses a new instance past the total cap with 429 naming MAX_INSTANCES, whatever the service', async () => {
-    registry = await listenRegistry({
-      deployment: testDeployment(),
-      maxInstances: 2,
-      maxInstancesPerService: 2,
-    });
+    const registry = await mesh.start({ maxInstances: 2, maxInstancesPerService: 2 });
     const statuses = [];
     for (const name of ['a', 'b', 'c'])
       statuses.push(
@@ -66,21 +53,17 @@ describe('registry limits', () => {
 });
 
 describe('registry names that are also Object.prototype keys', () => {
-  let registry: RunningRegistry | undefined;
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-  });
+  const mesh = useRegistry();
 
   it('answers GET /services/constructor with 404 unknown_service while nothing is registered under it', async () => {
-    registry = await listenRegistry({ deployment: testDeployment() });
+    const registry = await mesh.start();
     const answer = await call('GET', `${registry.url}/services/constructor`);
     expect(answer.status).toBe(404);
     expect(answer.body).toMatchObject({ error: 'unknown_service', service: 'constructor' });
   });
 
   it('registers, lists and discovers a service named constructor as an ordinary name', async () => {
-    registry = await listenRegistry({ deployment: testDeployment() });
+    const registry = await mesh.start();
     const body = { name: 'constructor', id: 'c-1', url: 'http://127.0.0.1:1' };
     const created = await call('POST', `${registry.url}/services/register`, { body });
     expect(created.status).toBe(201);
@@ -94,7 +77,7 @@ describe('registry names that are also Object.prototype keys', () => {
   });
 
   it('answers a name like __proto__ with 400 naming the field', async () => {
-    registry = await listenRegistry({ deployment: testDeployment() });
+    const registry = await mesh.start();
     const answer = await call('POST', `${registry.url}/services/register`, {
       body: { name: '__proto__', id: 'p-1', url: 'http://127.0.0.1:1' },
     });

@@ -1,23 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { listenRegistry, type RunningRegistry } from './app.js';
-import { postJson, startFakeInstance, testDeployment, type FakeInstance } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import { useRegistry } from './test-support.js';
 
 describe('registry metrics', () => {
-  let registry: RunningRegistry | undefined;
-  const instances: FakeInstance[] = [];
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await Promise.all(instances.splice(0).map((i) => i.kill()));
-  });
-
-  async function scrape(): Promise<string> {
-    return (await fetch(`${registry?.url}/metrics`)).text();
-  }
+  const mesh = useRegistry();
+  const scrape = async () => (await fetch(`${mesh.url}/metrics`)).text();
 
   it('reports every status of every known service, 0 when none', async () => {
-    registry = await listenRegistry({ deployment: testDeployment() });
+    await mesh.start();
     const text = await scrape();
     for (const service of ['catalog', 'service-b']) {
       for (const status of ['healthy', 'unhealthy', 'down']) {
@@ -30,16 +19,12 @@ describe('registry metrics', () => {
   });
 
   it('counts checks by result and instances by status after a round', async () => {
-    registry = await listenRegistry({ deployment: testDeployment() });
-    const up = await startFakeInstance();
-    const dead = await startFakeInstance();
-    instances.push(up, dead);
-    await postJson(`${registry.url}/services/register`, { name: 'service-b', id: 'b1', url: up.url });
-    await postJson(`${registry.url}/services/register`, { name: 'service-b', id: 'b2', url: dead.url });
-    await registry.checker.settled();
+    const { checker } = await mesh.start();
+    await mesh.instance('b1');
+    const dead = await mesh.instance('b2');
     await dead.kill();
-    await registry.checker.runRound();
-    await registry.checker.runRound();
+    await checker.runRound();
+    await checker.runRound();
     const text = await scrape();
     expect(text).toContain('registry_health_checks_total{service="service-b",result="success"} 4');
     expect(text).toContain('registry_health_checks_total{service="service-b",result="unreachable"} 2');
@@ -51,13 +36,10 @@ describe('registry metrics', () => {
   });
 
   it('drops the check counters of a service that left the registry and deployment.yaml', async () => {
-    registry = await listenRegistry({ deployment: testDeployment() });
-    const up = await startFakeInstance();
-    instances.push(up);
-    await postJson(`${registry.url}/services/register`, { name: 'passing', id: 'p1', url: up.url });
-    await registry.checker.settled();
+    await mesh.start();
+    await mesh.instance('p1', { name: 'passing' });
     expect(await scrape()).toContain('registry_health_checks_total{service="passing",result="success"} 1');
-    await fetch(`${registry.url}/services/passing/p1`, { method: 'DELETE' });
+    await fetch(`${mesh.url}/services/passing/p1`, { method: 'DELETE' });
     expect(await scrape()).not.toContain('service="passing"');
   });
 });

@@ -1,3 +1,4 @@
+import type { Clock } from '@meshlab/common';
 import type { CheckOutcome } from './status-machine.js';
 
 /** The metric's result label: a timeout and a refused connection are both `unreachable` outcomes. */
@@ -12,8 +13,23 @@ export interface ProbeResult {
   error?: string;
 }
 
+/**
+ * Durations and deadlines of checks: monotonic, unlike the wall Clock of timestamps. Injected so
+ * tests drive slow answers and timeouts with a fake one instead of waiting for real ones.
+ */
+export interface ProbeTimer extends Clock {
+  /** A signal that aborts with a `TimeoutError` after `ms`. */
+  timeout(ms: number): AbortSignal;
+}
+
+export const systemProbeTimer: ProbeTimer = {
+  now: () => performance.now(),
+  timeout: (ms) => AbortSignal.timeout(ms),
+};
+
 export interface ProbeOptions {
   fetch: typeof fetch;
+  timer: ProbeTimer;
   timeoutMs: number;
   slowMs: number;
 }
@@ -38,15 +54,15 @@ async function drain(response: Response): Promise<void> {
 
 /** One health check: GET url (the registered url + healthPath only) within timeoutMs. */
 export async function probe(url: string, options: ProbeOptions): Promise<ProbeResult> {
-  // Durations use the monotonic clock; the injected Clock is for timestamps only.
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  const { timer } = options;
+  const started = timer.now();
+  const elapsed = () => Math.round(timer.now() - started);
   try {
     const response = await options.fetch(url, {
       method: 'GET',
       headers: { accept: 'application/json, text/plain, */*', 'user-agent': 'meshlab-registry' },
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: timer.timeout(options.timeoutMs),
     });
     await drain(response);
     const ms = elapsed();

@@ -1,25 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { listenRegistry, type RunningRegistry } from './app.js';
-import { getJson, postJson, testDeployment } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import { getJson, postJson, useRegistry } from './test-support.js';
 
 const valid = { name: 'service-b', id: 'b-1', url: 'http://127.0.0.1:5001' };
 type ErrorBody = { error: string; message: string; fields?: string[] };
 
 describe('the instance API', () => {
-  let registry: RunningRegistry | undefined;
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-  });
-
-  async function setup(options: { maxInstances?: number } = {}) {
-    registry = await listenRegistry({ deployment: testDeployment(), ...options });
-    return registry.url;
-  }
+  const mesh = useRegistry();
 
   it('registers an instance as healthy with the health path of deployment.yaml (201)', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const { status, body } = await postJson(`${url}/services/register`, {
       ...valid,
       metadata: { zone: 'a' },
@@ -38,7 +27,7 @@ describe('the instance API', () => {
   });
 
   it('uses /healthz for a service deployment.yaml does not know, and a given healthPath over both', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const unknown = await postJson(`${url}/services/register`, { ...valid, name: 'other' });
     expect(unknown.body).toMatchObject({ healthPath: '/healthz' });
     const given = await postJson(`${url}/services/register`, {
@@ -52,7 +41,7 @@ describe('the instance API', () => {
   });
 
   it('normalises the url and answers 200 when the same id registers again', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     await postJson(`${url}/services/register`, valid);
     const again = await postJson(`${url}/services/register`, { ...valid, url: 'http://127.0.0.1:5002/' });
     expect(again.status).toBe(200);
@@ -62,7 +51,7 @@ describe('the instance API', () => {
   });
 
   it('answers a heartbeat of a known instance with 200 and of an unknown one with 404 JSON', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     await postJson(`${url}/services/register`, valid);
     const known = await fetch(`${url}/services/service-b/b-1/heartbeat`, { method: 'PUT' });
     expect(known.status).toBe(200);
@@ -76,14 +65,14 @@ describe('the instance API', () => {
   });
 
   it('deregisters with 204, then answers 404 for the same instance', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     await postJson(`${url}/services/register`, valid);
     expect((await fetch(`${url}/services/service-b/b-1`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${url}/services/service-b/b-1`, { method: 'DELETE' })).status).toBe(404);
   });
 
   it('refuses a new instance beyond maxInstances with 429', async () => {
-    const url = await setup({ maxInstances: 1 });
+    const { url } = await mesh.start({ maxInstances: 1 });
     await postJson(`${url}/services/register`, valid);
     const { status, body } = await postJson(`${url}/services/register`, { ...valid, id: 'b-2' });
     expect(status).toBe(429);
@@ -91,7 +80,7 @@ describe('the instance API', () => {
   });
 
   it('answers a body that is not JSON with 400 invalid_json', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const { status, body } = await postJson(`${url}/services/register`, '{"name":');
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'invalid_json' });
@@ -135,24 +124,24 @@ describe('the instance API', () => {
   ];
 
   it.each(bad)('rejects %s with a 400 naming the field', async (_what, change, field) => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const { status, body } = await postJson(`${url}/services/register`, { ...valid, ...change });
     expect(status).toBe(400);
     const error = body as ErrorBody;
     expect(error.error).toBe('invalid_request');
     expect(error.fields).toEqual([field]);
     expect(error.message).toContain(field === 'body' ? 'port' : field);
-    expect(registry?.store.size).toBe(0);
+    expect(mesh.registry.store.size).toBe(0);
   });
 
   it('rejects a body that is not an object with a 400', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const { status } = await postJson(`${url}/services/register`, '[1,2]');
     expect(status).toBe(400);
   });
 
   it('rejects bad path parameters of heartbeat and deregister with a 400 naming them', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const heartbeat = await fetch(`${url}/services/Bad_Name/b-1/heartbeat`, { method: 'PUT' });
     expect(heartbeat.status).toBe(400);
     expect(await heartbeat.json()).toMatchObject({ fields: ['name'] });

@@ -1,27 +1,21 @@
 import { RegistryClient, silentLogger } from '@meshlab/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listenRegistry, type RunningRegistry } from './app.js';
-import { getJson, startFakeInstance, testDeployment, type FakeInstance } from './test-support.js';
+import { getJson, useRegistry } from './test-support.js';
 
 type Discovery = { services: Record<string, { id: string }[]> };
 
 describe('a restarted registry', () => {
-  const registries: RunningRegistry[] = [];
-  const instances: FakeInstance[] = [];
+  const mesh = useRegistry();
   let client: RegistryClient | undefined;
 
   afterEach(async () => {
     await client?.stop();
     client = undefined;
-    await Promise.all(registries.splice(0).map((r) => r.close()));
-    await Promise.all(instances.splice(0).map((i) => i.kill()));
   });
 
   it('refills itself when instances heartbeat, get 404 and register again', async () => {
-    const first = await listenRegistry({ deployment: testDeployment() });
-    registries.push(first);
-    const fake = await startFakeInstance();
-    instances.push(fake);
+    const first = await mesh.start();
+    const fake = await mesh.fakeInstance();
     client = new RegistryClient({
       registryUrl: first.url,
       registration: { name: 'service-b', id: 'b1', url: fake.url, metadata: { zone: 'a' } },
@@ -32,8 +26,7 @@ describe('a restarted registry', () => {
     expect(first.store.size).toBe(1);
 
     await first.close();
-    const second = await listenRegistry({ deployment: testDeployment() }, { port: first.port });
-    registries.push(second);
+    const second = await mesh.start({}, { port: first.port });
     expect(second.store.size).toBe(0);
 
     await client.tick();
@@ -47,15 +40,14 @@ describe('a restarted registry', () => {
   it('gives a client that kept the old index an answer at once', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const clock = { now: () => now };
-    const first = await listenRegistry({ deployment: testDeployment(), clock });
-    registries.push(first);
+    const first = await mesh.start({ clock });
     const oldIndex = first.store.index;
     await first.close();
     now += 5;
-    const second = await listenRegistry({ deployment: testDeployment(), clock }, { port: first.port });
-    registries.push(second);
-    expect(second.store.index).not.toBe(oldIndex);
+    const second = await mesh.start({ clock }, { port: first.port });
+    expect(second.store.index).toBe(oldIndex + 5);
     const answer = await getJson(`${second.url}/discovery?index=${oldIndex}&wait=5m`);
     expect(answer.status).toBe(200);
+    expect(second.watch.waiting).toBe(0);
   });
 });

@@ -1,36 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { listenRegistry, type RunningRegistry, type ServiceView } from './app.js';
-import { getJson, postJson, startFakeInstance, testDeployment, type FakeInstance } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import type { ServiceView } from './app.js';
+import { getJson, postJson, useRegistry } from './test-support.js';
 
 describe('the read and admin API', () => {
-  let registry: RunningRegistry | undefined;
-  const instances: FakeInstance[] = [];
-
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await Promise.all(instances.splice(0).map((i) => i.kill()));
-  });
-
-  async function setup(adminToken?: string) {
-    registry = await listenRegistry({ deployment: testDeployment(), adminToken });
-    return registry.url;
-  }
-
-  async function instance(id: string) {
-    const fake = await startFakeInstance();
-    instances.push(fake);
-    await postJson(`${registry?.url}/services/register`, { name: 'service-b', id, url: fake.url });
-    return fake;
-  }
+  const mesh = useRegistry();
 
   it('reports desired vs ready per service, with services of deployment.yaml that have no instances', async () => {
-    const url = await setup();
-    const b1 = await instance('b1');
-    await instance('b2');
+    const { url, checker } = await mesh.start();
+    const b1 = await mesh.instance('b1');
+    await mesh.instance('b2');
     b1.mode = 'fail';
-    await registry?.checker.runRound();
-    await registry?.checker.runRound();
+    await checker.runRound();
+    await checker.runRound();
     const { status, body } = await getJson<{ services: Record<string, ServiceView> }>(`${url}/services`);
     expect(status).toBe(200);
     expect(body.services.catalog).toEqual({ desired: 1, ready: 0, replicas: '0/1', instances: [] });
@@ -49,11 +30,12 @@ describe('the read and admin API', () => {
     for (const key of ['lastCheck', 'registeredAt', 'lastHeartbeat']) {
       expect(new Date(serviceB?.instances[0]?.[key as 'lastCheck'] ?? '').getTime()).toBeGreaterThan(0);
     }
-    expect(serviceB?.instances[1]).toMatchObject({ id: 'b2', status: 'healthy', consecutiveSuccesses: 2 });
+    // its first check at registration and two rounds
+    expect(serviceB?.instances[1]).toMatchObject({ id: 'b2', status: 'healthy', consecutiveSuccesses: 3 });
   });
 
   it('answers GET /services/:name for one service and 404 for an unknown one', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const one = await getJson<ServiceView>(`${url}/services/catalog`);
     expect(one).toMatchObject({ status: 200, body: { desired: 1, ready: 0, replicas: '0/1' } });
     const unknown = await getJson(`${url}/services/nothing`);
@@ -61,12 +43,12 @@ describe('the read and admin API', () => {
   });
 
   it('lists every instance, whatever its status, as a Prometheus HTTP SD target group', async () => {
-    const url = await setup();
-    const b1 = await instance('b1');
-    const b2 = await instance('b2');
+    const { url, checker } = await mesh.start();
+    const b1 = await mesh.instance('b1');
+    const b2 = await mesh.instance('b2');
     await b2.kill();
-    await registry?.checker.runRound();
-    await registry?.checker.runRound();
+    await checker.runRound();
+    await checker.runRound();
     const { body } = await getJson(`${url}/prometheus/targets`);
     expect(body).toEqual([
       {
@@ -81,7 +63,7 @@ describe('the read and admin API', () => {
   });
 
   it('serves the parsed deployment.yaml at GET /config', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     const { body } = await getJson<{ services: Record<string, { replicas: number }>; health: object }>(
       `${url}/config`,
     );
@@ -90,9 +72,9 @@ describe('the read and admin API', () => {
   });
 
   it('needs the admin token for POST /health-check when one is set, but not for registering', async () => {
-    const url = await setup('s3cret');
-    await instance('b1');
-    expect(registry?.store.size).toBe(1);
+    const { url, store } = await mesh.start({ adminToken: 's3cret' });
+    await mesh.instance('b1');
+    expect(store.size).toBe(1);
     expect((await postJson(`${url}/health-check`, {})).status).toBe(401);
     const allowed = await postJson(`${url}/health-check`, {}, { authorization: 'Bearer s3cret' });
     expect(allowed.status).toBe(200);
@@ -100,7 +82,7 @@ describe('the read and admin API', () => {
   });
 
   it('answers /healthz, /readyz and an unknown route as every service does', async () => {
-    const url = await setup();
+    const { url } = await mesh.start();
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     expect(await getJson(`${url}/nope`)).toMatchObject({ status: 404, body: { error: 'no_route' } });

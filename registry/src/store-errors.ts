@@ -1,4 +1,4 @@
-import type { Instance } from './store.js';
+import type { Instance } from './instance.js';
 
 export class RegistryFullError extends Error {
   constructor(

@@ -153,28 +153,4 @@ describe('instance store', () => {
     expect(store.list().map((i) => i.id)).toEqual(['b2']);
     expect(store.countOf('service-b')).toBe(1);
   });
-
-  it('lists healthy endpoints per service with registeredAt, every asked service present', () => {
-    const { store } = setup();
-    store.register(b1, mine);
-    store.register({ ...b1, id: 'b0', metadata: { zone: 'z' } }, mine);
-    store.register({ ...b1, id: 'b2' }, mine);
-    store.recordCheck('service-b', 'b2', 0, 'failure');
-    const registeredAt = new Date(5_000).toISOString();
-    expect(store.discovery(['catalog', 'service-b'])).toEqual({
-      catalog: [],
-      'service-b': [
-        { id: 'b0', url: 'http://127.0.0.1:5001', metadata: { zone: 'z' }, registeredAt },
-        { id: 'b1', url: 'http://127.0.0.1:5001', metadata: {}, registeredAt },
-      ],
-    });
-  });
-
-  it('keeps service names like constructor as ordinary keys of the discovery view', () => {
-    const { store } = setup();
-    store.register({ ...b1, name: 'constructor' }, mine);
-    const view = store.discovery([]);
-    expect(Object.keys(view)).toEqual(['constructor']);
-    expect(view.constructor).toHaveLength(1);
-  });
 });

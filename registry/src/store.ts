@@ -1,50 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '@meshlab/common';
+import { instanceKey as key, type Claim, type Instance, type Registration } from './instance.js';
 import {
   applyCheck,
   initialHealth,
   shouldRemove,
   type CheckOutcome,
-  type HealthState,
   type HealthThresholds,
   type InstanceStatus,
 } from './status-machine.js';
 import { NotOwnerError, RegistryFullError } from './store-errors.js';
 
 export { NotOwnerError, RegistryFullError } from './store-errors.js';
-
-export interface Registration {
-  name: string;
-  id: string;
-  /** Normalised: scheme://host:port, no trailing slash. */
-  url: string;
-  healthPath: string;
-  metadata: Record<string, string>;
-}
-
-export interface Instance extends Registration {
-  /** Who registered it (caller.ts): only that owner, or the admin, may change or delete it. */
-  owner: string;
-  health: HealthState;
-  registeredAt: number;
-  lastHeartbeat: number;
-  /** Bumped when url or healthPath change, so a check started before is not applied after. */
-  generation: number;
-}
-
-export interface DiscoveryEndpoint {
-  id: string;
-  url: string;
-  metadata: Record<string, string>;
-  /** ISO-8601; renewed by every registration, so a new incarnation of an id is a new endpoint. */
-  registeredAt: string;
-}
-
-/** Who is writing: the owner key of caller.ts, and whether it may override another owner. */
-export interface Claim {
-  owner: string;
-  admin: boolean;
-}
+export type { Claim, Instance, Registration } from './instance.js';
 
 export interface StoreLimits {
   maxInstances: number;
@@ -60,8 +28,6 @@ export interface StoreEvents {
   removed: [instance: Instance, reason: 'deregistered' | 'down_too_long'];
   status: [instance: Instance, from: InstanceStatus];
 }
-
-const key = (name: string, id: string) => `${name}\u0000${id}`;
 
 /**
  * The registered instances and their health, with a Consul-style index that grows only when the
@@ -189,26 +155,6 @@ export class InstanceStore extends EventEmitter<StoreEvents> {
     const removed = this.list().filter((i) => shouldRemove(i.health, this.options.thresholds, now));
     for (const instance of removed) this.#remove(instance, 'down_too_long');
     return removed;
-  }
-
-  /** Healthy endpoints per service, each of `services` present (possibly empty). */
-  discovery(services: Iterable<string>): Record<string, DiscoveryEndpoint[]> {
-    // A Map, so that names like "constructor" are ordinary keys.
-    const view = new Map<string, DiscoveryEndpoint[]>();
-    for (const name of services) view.set(name, []);
-    for (const instance of this.#instances.values()) {
-      if (instance.health.status !== 'healthy') continue;
-      const endpoints = view.get(instance.name) ?? [];
-      endpoints.push({
-        id: instance.id,
-        url: instance.url,
-        metadata: { ...instance.metadata },
-        registeredAt: new Date(instance.registeredAt).toISOString(),
-      });
-      view.set(instance.name, endpoints);
-    }
-    for (const endpoints of view.values()) endpoints.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return Object.fromEntries(view);
   }
 
   #remove(instance: Instance, reason: 'deregistered' | 'down_too_long'): void {

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { listenRegistry, type RegistryDeps, type RunningRegistry } from './app.js';
-import { startFakeInstance, testDeployment, type FakeInstance } from './test-support.js';
+import type { RegistryDeps } from './app.js';
+import { useRegistry } from './test-support.js';
 
 const registryToken = 'instances-token';
 const adminToken = 'admin-token';
@@ -39,19 +39,11 @@ async function call(
 }
 
 describe('registration identity', () => {
-  let registry: RunningRegistry | undefined;
-  const fakes: FakeInstance[] = [];
-  afterEach(async () => {
-    await registry?.close();
-    registry = undefined;
-    await Promise.all(fakes.splice(0).map((f) => f.kill()));
-  });
+  const mesh = useRegistry({ adminToken, registryToken });
 
   async function setup(deps: Partial<RegistryDeps> = {}) {
-    registry = await listenRegistry({ deployment: testDeployment(), adminToken, registryToken, ...deps });
-    const fake = await startFakeInstance();
-    fakes.push(fake);
-    return { url: registry.url, fake };
+    const { url } = await mesh.start(deps);
+    return { url, fake: await mesh.fakeInstance() };
   }
 
   const register = (
@@ -84,7 +76,7 @@ describe('registration identity', () => {
         message: expect.stringContaining('REGISTRY_TOKEN'),
       });
     }
-    expect(registry?.store.size).toBe(1);
+    expect(mesh.registry.store.size).toBe(1);
   });
 
   it('lets the owner register, heartbeat and deregister with the registry token', async () => {
@@ -109,7 +101,7 @@ describe('registration identity', () => {
     expect(hijack.body.message).toMatch(
       /POST \/services\/register: instance b-1 of service service-b belongs/,
     );
-    expect(registry?.store.get('service-b', 'b-1')?.url).toBe(fake.url);
+    expect(mesh.registry.store.get('service-b', 'b-1')?.url).toBe(fake.url);
   });
 
   it('refuses another host heartbeating or deleting an owned instance (403 not_owner)', async () => {
@@ -125,7 +117,7 @@ describe('registration identity', () => {
       expect(answer.status).toBe(403);
       expect(answer.body).toMatchObject({ error: 'not_owner', id: 'b-1' });
     }
-    expect(registry?.store.get('service-b', 'b-1')).toBeDefined();
+    expect(mesh.registry.store.get('service-b', 'b-1')).toBeDefined();
   });
 
   it('refuses a url whose host is not the caller address (403 not_own_address, naming both)', async () => {
@@ -137,7 +129,7 @@ describe('registration identity', () => {
       caller: '127.0.0.2',
       resolved: ['127.0.0.1'],
     });
-    expect(registry?.store.size).toBe(0);
+    expect(mesh.registry.store.size).toBe(0);
   });
 
   it('resolves a url host name and accepts it when one of its addresses is the caller', async () => {
@@ -183,6 +175,6 @@ describe('registration identity', () => {
     now += 80;
     const claim = await register(url, { url: 'http://127.0.0.2:5000' }, bearer(registryToken), otherHost);
     expect(claim.status).toBe(200);
-    expect(registry?.store.get('service-b', 'b-1')?.url).toBe('http://127.0.0.2:5000');
+    expect(mesh.registry.store.get('service-b', 'b-1')?.url).toBe('http://127.0.0.2:5000');
   });
 });

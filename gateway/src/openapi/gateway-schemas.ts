@@ -96,6 +96,22 @@ export const meshStatusSchema = z.object({
     consecutiveFailures: z.number().int(),
     lastError: z.string().nullable(),
   }),
+  config: z
+    .object({
+      file: z.string().nullable().describe('deployment.yaml as mounted; null when not reloaded from a file'),
+      loadedAt: z.iso.datetime().describe('when the running config took effect'),
+      generation: z.number().int().describe('1 at start, +1 per applied reload'),
+      lastReload: z
+        .object({
+          result: z.enum(['applied', 'rejected']),
+          at: z.iso.datetime(),
+          error: z.string().optional().describe('rejected: what was wrong; the old config keeps running'),
+        })
+        .nullable(),
+    })
+    .describe(
+      'the live deployment.yaml: a changed file applies without a restart, an invalid one is rejected',
+    ),
 });
 
 export const resetResponseSchema = z.object({

@@ -1,6 +1,7 @@
 import { HttpError, validate } from '@meshlab/common';
 import { Router } from 'express';
 import type { RegistryContext } from '../context.js';
+import { discoveryView } from '../discovery-view.js';
 import { discoveryQuery, maxWaitMs } from '../payloads.js';
 import { knownServices } from '../views.js';
 import { TooManyWatchersError } from '../watch.js';
@@ -16,7 +17,10 @@ export function discoveryRouter({ deployment, store, watch }: RegistryContext): 
   let rendered: { index: number; body: Buffer } | undefined;
   const body = () => {
     if (rendered?.index !== store.index) {
-      const view = { index: store.index, services: store.discovery(knownServices(deployment, store)) };
+      const view = {
+        index: store.index,
+        services: discoveryView(store.list(), knownServices(deployment, store)),
+      };
       rendered = { index: store.index, body: Buffer.from(JSON.stringify(view)) };
     }
     return rendered.body;

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const ready = (r: Readiness) => (r.markReady(), r);
   const deployment = deploymentSchema.parse({ services: {} });
   registry = createRegistry({ deployment, readiness: ready(new Readiness()) });
-  await serve('registry', registry.app);
+  await serve('registry', registry.handler);
   await serve(
     'service-b',
     createServiceB({

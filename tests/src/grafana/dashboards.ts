@@ -162,5 +162,5 @@ export function variableQueries(dashboards: DashboardFile[] = loadDashboards()):
   );
 }
 
-export { durationMs, referencedVariables, substituteGrafanaVariables } from './variables.js';
+export { referencedVariables, substituteGrafanaVariables } from './variables.js';
 export type { SubstitutionValues } from './variables.js';

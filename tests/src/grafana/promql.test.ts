@@ -36,3 +36,13 @@ describe('metricNamesInVariableQuery', () => {
     expect(metricNamesInVariableQuery('label_values(service)')).toEqual([]);
   });
 });
+
+describe('metricNamesIn on bad input', () => {
+  it('names where an expression is not PromQL', () => {
+    expect(() => metricNamesIn('rate(a_total[5m]) +')).toThrow('not PromQL at 19: rate(a_total[5m]) +');
+  });
+
+  it('does not take a label name or a string for a metric', () => {
+    expect(metricNamesIn('count by (instance) (up{job="instance"}) > bool 0')).toEqual(['up']);
+  });
+});

@@ -1,45 +1,23 @@
-const keywords = new Set([
-  'and',
-  'or',
-  'unless',
-  'bool',
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'offset',
-  'inf',
-  'nan',
-  'atan2',
-]);
+import { parser } from '@prometheus-io/lezer-promql';
+import { referencedVariables, substituteGrafanaVariables } from './variables.js';
 
 /**
- * The metric names a PromQL expression selects, found roughly: strings, label matchers, range
- * and subquery brackets, grouping clauses, offsets and Grafana variables are removed first; what
- * is left that looks like an identifier and is not a function call or a keyword is a metric.
+ * The metric names a PromQL expression selects (the Identifier of each VectorSelector), read from
+ * Prometheus' own grammar. Grafana variables are substituted first; an expression that does not
+ * parse is an error naming where.
  */
 export function metricNamesIn(expr: string): string[] {
-  const stripped = expr
-    // string literals: "…", '…', `…`
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
-    // Grafana variables: ${…} and $name
-    .replace(/\$\{[^}]*\}|\$\w+/g, '')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/\boffset\s+-?[0-9a-z]+/gi, ' ');
+  const vars = Object.fromEntries(referencedVariables(expr).map((name) => [name, '.+']));
+  const promql = substituteGrafanaVariables(expr, { rateInterval: '1m', interval: '15s', vars });
   const names = new Set<string>();
-  // an identifier not preceded by a word character or a dot (so not the "e3" of "1e3")
-  for (const m of stripped.matchAll(/(?<![\w.:])[a-zA-Z_:][\w:]*(?!\s*\()/g)) {
-    const token = m[0];
-    const rest = stripped.slice((m.index ?? 0) + token.length);
-    // (?!\s*\() can stop a backtracked match short of the real end: reject partial identifiers
-    if (/^[\w:]/.test(rest)) continue;
-    if (keywords.has(token.toLowerCase())) continue;
-    names.add(token);
-  }
+  parser.parse(promql).iterate({
+    enter: (node) => {
+      if (node.type.isError) throw new Error(`not PromQL at ${node.from}: ${promql}`);
+      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector') {
+        names.add(promql.slice(node.from, node.to));
+      }
+    },
+  });
   return [...names];
 }
 

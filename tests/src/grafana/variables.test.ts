@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, referencedVariables, substituteGrafanaVariables } from './variables.js';
+import { referencedVariables, substituteGrafanaVariables } from './variables.js';
 
 const values = { rateInterval: '30s', interval: '15s', vars: { service: '.+' } };
 
@@ -48,13 +48,5 @@ describe('referencedVariables', () => {
     expect(referencedVariables('a[$__rate_interval] $service ${rule:regex} [[x]] $service').sort()).toEqual(
       ['__rate_interval', 'rule', 'service', 'x'].sort(),
     );
-  });
-});
-
-describe('durationMs', () => {
-  it('reads compound durations and rejects garbage', () => {
-    expect(durationMs('1m30s')).toBe(90_000);
-    expect(durationMs('250ms')).toBe(250);
-    expect(() => durationMs('5 minutes')).toThrow(/not a duration/);
   });
 });

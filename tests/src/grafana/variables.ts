@@ -1,3 +1,5 @@
+import { durationMs } from '@meshlab/common';
+
 /** Values for Grafana's built-in and template variables when running a panel's query outside Grafana. */
 export interface SubstitutionValues {
   /** `$__rate_interval`, e.g. '30s' (Grafana: max($__interval + scrape interval, 4 x scrape interval)). */
@@ -8,18 +10,6 @@ export interface SubstitutionValues {
   range?: string;
   /** Template variables by name: a string (a single value or a regex such as '.+') or several values. */
   vars?: Record<string, string | string[]>;
-}
-
-const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** '1m30s' → 90000. */
-export function durationMs(text: string): number {
-  // one or more <number><unit> parts, longest unit names first so that "ms" is not read as "m"
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw new Error(`not a duration: "${text}" (expected e.g. 30s, 5m, 1m30s)`);
-  }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (durationUnits[p[2] ?? ''] ?? 0), 0);
 }
 
 const escapeRegex = (value: string): string => value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');

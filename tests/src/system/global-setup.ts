@@ -11,11 +11,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const name = `meshlab-test-${process.pid}`;
   const started = Date.now();
-  const { env, info } = await startStack(name);
-  console.log(`stack ${name} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const { info, stop } = await startStack(name);
+  console.log(
+    `stack ${name} up in ${((Date.now() - started) / 1000).toFixed(1)} s, config in ${info.configDir}`,
+  );
   project.provide('stack', info);
   return async () => {
-    await env.down({ removeVolumes: true, timeout: 10_000 });
+    await stop();
     await removeTestImages();
   };
 }

@@ -2,6 +2,7 @@
 // Discovery, load balancing, outlier ejection and the circuit breaker are experiments (experiments/*.yaml),
 // run by experimentsScenario as `npm run lab -- run --all` runs them.
 import { badInputScenario } from './scenarios/bad-input.js';
+import { configReloadScenario } from './scenarios/config-reload.js';
 import { experimentsScenario } from './scenarios/experiments.js';
 import { hardeningScenario } from './scenarios/hardening.js';
 import { interServiceScenario } from './scenarios/inter-service.js';
@@ -24,3 +25,4 @@ hardeningScenario();
 registryTrustScenario();
 experimentsScenario();
 shopDataScenario();
+configReloadScenario();

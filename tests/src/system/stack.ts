@@ -1,5 +1,8 @@
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 import Docker from 'dockerode';
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The lab's services a system test starts: everything but Grafana (no image here; tested through its files). */
@@ -38,13 +41,32 @@ export interface StackInfo {
   prometheus: string;
   adminToken: string;
   registryToken: string;
+  /**
+   * The stack's config/ (deployment.yaml, policy.yaml), mounted read-only into registry, gateway and
+   * controller: a test edits a file here and the running services see the edit, as with a ConfigMap.
+   */
+  configDir: string;
+}
+
+export interface StartedStack {
+  env: StartedDockerComposeEnvironment;
+  info: StackInfo;
+  /** Takes the stack down with its volumes and removes its config copy. */
+  stop: () => Promise<void>;
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-export async function startStack(
-  project: string,
-): Promise<{ env: StartedDockerComposeEnvironment; info: StackInfo }> {
+/** A private copy of the repository's config/, so a test's edits never touch the working tree. */
+export async function copyConfig(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'meshlab-config-'));
+  await cp(join(repoRoot, 'config'), dir, { recursive: true });
+  // mkdtemp makes the directory 0700; the services run as the image's non-root node user.
+  await chmod(dir, 0o755);
+  return dir;
+}
+
+export async function startStack(project: string): Promise<StartedStack> {
   const environment: Record<string, string> = {
     ...Object.fromEntries(Object.entries(testPorts).map(([k, v]) => [k, String(v)])),
     ADMIN_TOKEN: adminToken,
@@ -64,16 +86,28 @@ export async function startStack(
     const value = process.env[key];
     if (value) environment[key] = value;
   }
-  const env = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
-    .withProjectName(project)
-    .withBuild()
-    .withEnvironment(environment)
-    .withDefaultWaitStrategy(Wait.forHealthCheck())
-    .withStartupTimeout(300_000)
-    .up([...stackServices]);
+  const configDir = await copyConfig();
+  const removeConfig = () => rm(configDir, { recursive: true, force: true });
+  let env: StartedDockerComposeEnvironment;
+  try {
+    env = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
+      .withProjectName(project)
+      .withBuild()
+      .withEnvironment({ ...environment, MESHLAB_CONFIG_DIR: configDir })
+      .withDefaultWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(300_000)
+      .up([...stackServices]);
+  } catch (error) {
+    await removeConfig();
+    throw error;
+  }
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return {
     env,
+    stop: async () => {
+      await env.down({ removeVolumes: true, timeout: 10_000 });
+      await removeConfig();
+    },
     info: {
       project,
       gateway: url(testPorts.GATEWAY_PORT),
@@ -83,6 +117,7 @@ export async function startStack(
       prometheus: url(testPorts.PROMETHEUS_PORT),
       adminToken,
       registryToken,
+      configDir,
     },
   };
 }

@@ -1,0 +1,56 @@
+import {
+  ConfigWatch,
+  reportConfigReloads,
+  type Clock,
+  type ConfigWatchOptions,
+  type Logger,
+} from '@meshlab/common';
+import type { Gauge, Registry } from 'prom-client';
+import { parsePolicy, type Policy, type Rule } from './policy.js';
+import type { RulesChange } from './rule-replace.js';
+import type { RuleEngine } from './rule-engine.js';
+
+export interface PolicyWatchOptions {
+  file: string;
+  engine: RuleEngine;
+  logger: Logger;
+  metrics: Registry;
+  clock?: Clock | undefined;
+  /** Poll and debounce (tests use short ones), timers and fs. */
+  tuning?: Partial<Pick<ConfigWatchOptions<unknown>, 'pollMs' | 'debounceMs' | 'timers' | 'fs'>> | undefined;
+}
+
+const gauge = (registry: Registry, name: string) => registry.getSingleMetric(name) as Gauge | undefined;
+
+/** The per-rule gauges follow the rules: a removed rule's series go, an added one's start as at boot. */
+function followRules(registry: Registry, rules: readonly Rule[], change: RulesChange): void {
+  const perRule = ['controller_rule_firing', 'controller_rule_value', 'controller_rule_consecutive_errors'];
+  for (const rule of change.removed) {
+    for (const name of [...perRule, 'controller_rule_threshold']) gauge(registry, name)?.remove({ rule });
+  }
+  for (const rule of change.added) {
+    gauge(registry, 'controller_rule_firing')?.set({ rule }, 0);
+    gauge(registry, 'controller_rule_value')?.set({ rule }, Number.NaN);
+    gauge(registry, 'controller_rule_consecutive_errors')?.set({ rule }, 0);
+  }
+  for (const rule of rules)
+    gauge(registry, 'controller_rule_threshold')?.set({ rule: rule.name }, rule.threshold);
+}
+
+/** Reloads policy.yaml into the engine when it changes; logged and counted in config_reloads_total. */
+export function watchPolicy(options: PolicyWatchOptions): ConfigWatch<Policy> {
+  const { engine, metrics } = options;
+  const watch = new ConfigWatch<Policy>({
+    ...options.tuning,
+    file: options.file,
+    ...(options.clock ? { clock: options.clock } : {}),
+    parse: parsePolicy,
+    apply: (policy) => {
+      const rules = engine.replaceRules(policy.rules);
+      followRules(metrics, policy.rules, rules);
+      return { rules };
+    },
+  });
+  reportConfigReloads(watch, options.logger, metrics);
+  return watch;
+}
