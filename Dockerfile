@@ -51,7 +51,8 @@ RUN test -n "${SERVICE}" && test -f "${SERVICE}/package.json" \
  && npm install --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm ls --omit=dev --all > /dev/null \
  && if [ "${SERVICE}" != controller ] && [ -e node_modules/dockerode ]; then echo "dockerode in ${SERVICE}" >&2; exit 1; fi \
- && if [ -e node_modules/testcontainers ]; then echo "testcontainers in ${SERVICE}" >&2; exit 1; fi
+ && if [ -e node_modules/testcontainers ]; then echo "testcontainers in ${SERVICE}" >&2; exit 1; fi \
+ && mkdir -p common/node_modules "${SERVICE}/node_modules"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
@@ -60,8 +61,11 @@ ENV NODE_ENV=production MESHLAB_SERVICE=${SERVICE}
 COPY --from=prod-deps /app/package.json /app/package-lock.json ./
 COPY --from=prod-deps /app/node_modules node_modules
 COPY --from=prod-deps /app/common/package.json common/
+# A version that conflicts with the hoisted one stays nested under its workspace (p-limit 7 in the registry).
+COPY --from=prod-deps /app/common/node_modules common/node_modules
 COPY --from=build /app/common/dist common/dist
 COPY --from=prod-deps /app/${SERVICE}/package.json ${SERVICE}/
+COPY --from=prod-deps /app/${SERVICE}/node_modules ${SERVICE}/node_modules
 COPY --from=build /app/${SERVICE}/dist ${SERVICE}/dist
 RUN test -f "${SERVICE}/dist/main.js" && ln -s "${SERVICE}/dist/main.js" main.js
 USER node
