@@ -2,7 +2,7 @@ type OpenApiDoc = {
   openapi: string;
   paths: Record<string, Record<string, { parameters: { name: string }[] }>>;
 };
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGateway, type RunningGateway } from './testing/harness.js';
 import { TestUpstream } from './testing/upstream.js';
 
@@ -97,14 +97,21 @@ describe('gateway admin endpoints', () => {
     expect(upstream.seen).toEqual([]);
   });
 
-  it('injects faults per route: delay, then the upstream answers', async () => {
+  it('holds a delayed request for the fault delay before it forwards it', async () => {
     upstream = await new TestUpstream('svc').start();
-    gw = await startGateway({
-      svc: { path: '/svc', endpoints: [upstream.url], faults: { delay: { percent: 100, ms: 150 } } },
-    });
-    const started = performance.now();
-    const res = await gw.get('/svc/x');
+    const delays: number[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    gw = await startGateway(
+      { svc: { path: '/svc', endpoints: [upstream.url], faults: { delay: { percent: 100, ms: 150 } } } },
+      { sleep: (ms) => (delays.push(ms), held) },
+    );
+    const answer = gw.get('/svc/x');
+    await vi.waitFor(() => expect(delays).toEqual([150]));
+    expect(upstream.seen).toEqual([]);
+    release();
+    const res = await answer;
     expect(res.status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(upstream.seen).toHaveLength(1);
   });
 });

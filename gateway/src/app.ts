@@ -13,6 +13,7 @@
  * go to an express app, everything else to the proxy. createApp starts no timer and reads no env.
  */
 import type { RequestListener } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import {
@@ -59,6 +60,8 @@ export interface GatewayDeps {
   maxHops?: number;
   /** This gateway's own addresses: a discovered endpoint at one of them is refused (it would loop). */
   self?: SelfAddressOptions;
+  /** How delay faults wait (default: node:timers/promises setTimeout). */
+  sleep?: (ms: number) => Promise<unknown>;
   /** deployment.yaml, reloaded when it changes (start() watches, stop() ends the watch). */
   configFile?: string | undefined;
   configWatch?: DeploymentWatchOptions['tuning'];
@@ -122,6 +125,7 @@ export function createApp(deps: GatewayDeps): Gateway {
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
     maxHops: deps.maxHops ?? defaultMaxHops,
     logger,
+    sleep: deps.sleep ?? sleep,
   });
   const admin = createAdminApp({
     logger,

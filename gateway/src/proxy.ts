@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@meshlab/common';
 import { admit, limitError, waitForSlot } from './admission.js';
 import type { ConcurrencyLimit } from './concurrency-limit.js';
@@ -26,6 +25,8 @@ export interface ProxyDeps {
   /** Gateway passes a request may make (X-Mesh-Hops) before it is a loop (508). */
   maxHops: number;
   logger: Logger;
+  /** Waits out an injected delay fault; tests hold it to see the request wait. */
+  sleep: (ms: number) => Promise<unknown>;
 }
 
 interface Exchange {
@@ -98,7 +99,7 @@ async function handle(deps: ProxyDeps, ex: Exchange): Promise<void> {
     return;
   }
   const fault = service.faults.decide();
-  if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
+  if (fault && fault.delayMs > 0) await deps.sleep(fault.delayMs);
   if (fault?.abortStatus !== undefined) {
     const message = `fault injected by the gateway for ${method} ${target.path} (service ${service.name})`;
     return fail(ex, new GatewayError(fault.abortStatus, 'fault_injected', message, service.name));
