@@ -57,7 +57,7 @@ RUN test -n "${SERVICE}" && test -f "${SERVICE}/package.json" \
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 WORKDIR /app
-ENV NODE_ENV=production MESHLAB_SERVICE=${SERVICE}
+ENV NODE_ENV=production MESHLAB_SERVICE=${SERVICE} PORT_FILE=/tmp/meshlab.port
 COPY --from=prod-deps /app/package.json /app/package-lock.json ./
 COPY --from=prod-deps /app/node_modules node_modules
 COPY --from=prod-deps /app/common/package.json common/

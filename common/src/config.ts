@@ -143,6 +143,8 @@ export const baseEnv = {
   /** The URL that reaches this instance; default: its first non-internal IPv4 address and PORT. */
   ADVERTISE_URL: envSchema.url(),
   HEARTBEAT_MS: envSchema.int(5000, 100, 300_000),
+  /** Written with the bound port once listening: the image's healthcheck probes that port. */
+  PORT_FILE: envSchema.optionalString(),
 };
 
 export const baseEnvSchema = z.object(baseEnv);

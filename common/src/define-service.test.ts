@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { baseEnvSchema, ConfigError, envSchema } from './config.js';
@@ -121,6 +124,14 @@ describe('defineService', () => {
       },
     ]);
     expect(await readyz(running.url)).toBe(200);
+  });
+
+  it('writes the bound port to PORT_FILE, for the image healthcheck', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'define-service-'));
+    const file = join(dir, 'port');
+    const running = await setup().start({ PORT_FILE: file });
+    expect(await readFile(file, 'utf8')).toBe(`${running.port}\n`);
+    await rm(dir, { recursive: true });
   });
 
   it('is not ready while service.start() has not resolved', async () => {

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
@@ -118,6 +119,7 @@ async function boot<C extends BaseEnv, S extends MeshService>(
   const { logger } = ctx;
   const service = await definition.create(config, ctx);
   const { server, port, url } = await listen(service.handler, options.port ?? config.PORT, options.host);
+  if (config.PORT_FILE) await writeFile(config.PORT_FILE, `${port}\n`);
   let registry: SelfRegistrationClient | undefined;
   const { shutdown, uninstall } = installGracefulShutdown({
     servers: [server],
