@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
-import type { ConfigWatch } from './config-watch.js';
+import type { Clock } from './clock.js';
+import { ConfigWatch, type ConfigWatchOptions } from './config-watch.js';
 import type { Logger } from './logger.js';
 
 /** Logs a watch's reloads and counts them in config_reloads_total{result="applied"|"rejected"}. */
@@ -23,4 +24,28 @@ export function reportConfigReloads<T>(watch: ConfigWatch<T>, logger: Logger, re
   watch.on('watchFailed', ({ file, error }) => {
     logger.warn({ file, error }, 'cannot watch the config directory; polling it only');
   });
+}
+
+/** Poll and debounce (tests use short ones), timers and fs of a service's config watch. */
+export type ConfigWatchTuning = Partial<
+  Pick<ConfigWatchOptions<unknown>, 'pollMs' | 'debounceMs' | 'timers' | 'fs'>
+>;
+
+/** What a service gives to watch its config file; the parse and apply are the watched config's own. */
+export interface ServiceConfigWatchOptions {
+  file: string;
+  logger: Logger;
+  metrics: Registry;
+  clock?: Clock | undefined;
+  tuning?: ConfigWatchTuning | undefined;
+}
+
+/** A ConfigWatch of a service's config file, its reloads logged and counted (reportConfigReloads). */
+export function watchConfigFile<T>(
+  options: ServiceConfigWatchOptions & Pick<ConfigWatchOptions<T>, 'parse' | 'apply'>,
+): ConfigWatch<T> {
+  const { logger, metrics, clock, tuning, ...watched } = options;
+  const watch = new ConfigWatch<T>({ ...tuning, ...watched, ...(clock ? { clock } : {}) });
+  reportConfigReloads(watch, logger, metrics);
+  return watch;
 }

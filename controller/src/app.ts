@@ -3,6 +3,7 @@ import {
   fixedConfigStatus,
   requireAdminToken,
   systemClock,
+  type ConfigWatchTuning,
   type Logger,
   type MeshService,
   type Readiness,
@@ -10,7 +11,7 @@ import {
 import type { Registry } from 'prom-client';
 import type { Evaluator } from './evaluator.js';
 import { registerControllerMetrics } from './metrics.js';
-import { watchPolicy, type PolicyWatchOptions } from './policy-reload.js';
+import { watchPolicy } from './policy-reload.js';
 import { buildStatus } from './status.js';
 
 export { controllerConfigSchema, type ControllerConfig } from './config.js';
@@ -45,7 +46,7 @@ export interface ControllerAppDeps {
   schedule?: string;
   /** policy.yaml, reloaded when it changes (start() watches, stop() ends the watch). */
   policyFile?: string | undefined;
-  policyWatch?: PolicyWatchOptions['tuning'];
+  policyWatch?: ConfigWatchTuning;
 }
 
 export interface Controller extends MeshService {

@@ -1,23 +1,11 @@
-import {
-  ConfigWatch,
-  reportConfigReloads,
-  type Clock,
-  type ConfigWatchOptions,
-  type Logger,
-} from '@meshlab/common';
+import { watchConfigFile, type ConfigWatch, type ServiceConfigWatchOptions } from '@meshlab/common';
 import type { Gauge, Registry } from 'prom-client';
 import { parsePolicy, type Policy, type Rule } from './policy.js';
 import type { RulesChange } from './rule-replace.js';
 import type { RuleEngine } from './rule-engine.js';
 
-export interface PolicyWatchOptions {
-  file: string;
+export interface PolicyWatchOptions extends ServiceConfigWatchOptions {
   engine: RuleEngine;
-  logger: Logger;
-  metrics: Registry;
-  clock?: Clock | undefined;
-  /** Poll and debounce (tests use short ones), timers and fs. */
-  tuning?: Partial<Pick<ConfigWatchOptions<unknown>, 'pollMs' | 'debounceMs' | 'timers' | 'fs'>> | undefined;
 }
 
 const gauge = (registry: Registry, name: string) => registry.getSingleMetric(name) as Gauge | undefined;
@@ -39,18 +27,14 @@ function followRules(registry: Registry, rules: readonly Rule[], change: RulesCh
 
 /** Reloads policy.yaml into the engine when it changes; logged and counted in config_reloads_total. */
 export function watchPolicy(options: PolicyWatchOptions): ConfigWatch<Policy> {
-  const { engine, metrics } = options;
-  const watch = new ConfigWatch<Policy>({
-    ...options.tuning,
-    file: options.file,
-    ...(options.clock ? { clock: options.clock } : {}),
+  const { engine, ...watched } = options;
+  return watchConfigFile<Policy>({
+    ...watched,
     parse: parsePolicy,
     apply: (policy) => {
       const rules = engine.replaceRules(policy.rules);
-      followRules(metrics, policy.rules, rules);
+      followRules(watched.metrics, policy.rules, rules);
       return { rules };
     },
   });
-  reportConfigReloads(watch, options.logger, metrics);
-  return watch;
 }

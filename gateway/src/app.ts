@@ -23,6 +23,7 @@ import {
   systemClock,
   type Clock,
   type ConfigStatus,
+  type ConfigWatchTuning,
   type DeploymentConfig,
   fixedConfigStatus,
   type ReloadEvent,
@@ -33,7 +34,7 @@ import { createAdminApp, isAdminTarget } from './admin-app.js';
 import { Discovery, type DiscoveryResponse } from './discovery.js';
 import type { DispatcherFactory } from './endpoints.js';
 import { endpointViews, meshStatus, type MeshStatus } from './mesh-status.js';
-import { LiveDeployment, watchDeployment, type DeploymentWatchOptions } from './live-deployment.js';
+import { LiveDeployment, watchDeployment } from './live-deployment.js';
 import { GatewayMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { defaultMaxHops } from './hop-limit.js';
@@ -64,7 +65,7 @@ export interface GatewayDeps {
   sleep?: (ms: number) => Promise<unknown>;
   /** deployment.yaml, reloaded when it changes (start() watches, stop() ends the watch). */
   configFile?: string | undefined;
-  configWatch?: DeploymentWatchOptions['tuning'];
+  configWatch?: ConfigWatchTuning;
 }
 
 export interface Gateway extends MeshService {

@@ -1,15 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Registry } from 'prom-client';
 import {
-  ConfigWatch,
   deploymentSchema,
   parseYaml,
-  reportConfigReloads,
-  type Clock,
-  type ConfigWatchOptions,
+  watchConfigFile,
+  type ConfigWatch,
   type DeploymentConfig,
-  type Logger,
   type ServiceConfig,
+  type ServiceConfigWatchOptions,
 } from '@meshlab/common';
 import type { DiscoveredEndpoint } from './discovery.js';
 import { Router } from './router.js';
@@ -132,27 +129,14 @@ function retire(service: ServiceRuntime): void {
   for (const endpoint of service.endpoints.list) void endpoint.dispatcher.close().catch(() => undefined);
 }
 
-export interface DeploymentWatchOptions {
-  file: string;
-  logger: Logger;
-  metrics: Registry;
-  clock?: Clock | undefined;
-  /** Poll and debounce (tests use short ones), timers and fs. */
-  tuning?: Partial<Pick<ConfigWatchOptions<unknown>, 'pollMs' | 'debounceMs' | 'timers' | 'fs'>> | undefined;
-}
-
 /** Reloads deployment.yaml into `live` when it changes; logged and counted in config_reloads_total. */
 export function watchDeployment(
   live: LiveDeployment,
-  options: DeploymentWatchOptions,
+  options: ServiceConfigWatchOptions,
 ): ConfigWatch<DeploymentConfig> {
-  const watch = new ConfigWatch<DeploymentConfig>({
-    ...options.tuning,
-    file: options.file,
-    ...(options.clock ? { clock: options.clock } : {}),
+  return watchConfigFile<DeploymentConfig>({
+    ...options,
     parse: (text, source) => parseYaml(deploymentSchema, text, source),
     apply: (deployment) => ({ services: live.apply(deployment) }),
   });
-  reportConfigReloads(watch, options.logger, options.metrics);
-  return watch;
 }
