@@ -23,3 +23,4 @@ export * from './define-service.js';
 export * from './deployment-config.js';
 export * from './shop-api.js';
 export * from './duration.js';
+export * from './reconcile.js';

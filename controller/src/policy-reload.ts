@@ -1,7 +1,11 @@
-import { watchConfigFile, type ConfigWatch, type ServiceConfigWatchOptions } from '@meshlab/common';
+import {
+  watchConfigFile,
+  type ConfigWatch,
+  type NamedChange,
+  type ServiceConfigWatchOptions,
+} from '@meshlab/common';
 import type { Gauge, Registry } from 'prom-client';
 import { parsePolicy, type Policy, type Rule } from './policy.js';
-import type { RulesChange } from './rule-replace.js';
 import type { RuleEngine } from './rule-engine.js';
 
 export interface PolicyWatchOptions extends ServiceConfigWatchOptions {
@@ -11,7 +15,7 @@ export interface PolicyWatchOptions extends ServiceConfigWatchOptions {
 const gauge = (registry: Registry, name: string) => registry.getSingleMetric(name) as Gauge | undefined;
 
 /** The per-rule gauges follow the rules: a removed rule's series go, an added one's start as at boot. */
-function followRules(registry: Registry, rules: readonly Rule[], change: RulesChange): void {
+function followRules(registry: Registry, rules: readonly Rule[], change: NamedChange): void {
   const perRule = ['controller_rule_firing', 'controller_rule_value', 'controller_rule_consecutive_errors'];
   for (const rule of change.removed) {
     for (const name of [...perRule, 'controller_rule_threshold']) gauge(registry, name)?.remove({ rule });

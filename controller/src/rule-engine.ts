@@ -1,6 +1,7 @@
 import { describeBreach, describeSuppression } from './decision-text.js';
 import type { Rule } from './policy.js';
-import { replaceTracks, type RulesChange } from './rule-replace.js';
+import type { NamedChange } from '@meshlab/common';
+import { replaceTracks } from './rule-replace.js';
 import { newRuleTrack, slideWindow, snapshotOf, type RuleTrack } from './rule-track.js';
 import type { Decision, Evaluation, Observation, RuleSnapshot, Sample } from './rule-types.js';
 import { clearBreach, isCooling, newTarget, setState, type TargetTrack } from './target-track.js';
@@ -31,7 +32,7 @@ export class RuleEngine {
   }
 
   /** A reloaded policy: unchanged rules keep their state; a changed one keeps its cap and cooldowns. */
-  replaceRules(rules: readonly Rule[]): RulesChange {
+  replaceRules(rules: readonly Rule[]): NamedChange {
     return replaceTracks(this.#tracks, rules, this.#now());
   }
 

@@ -1,14 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
+import { reconcileByName, type NamedChange } from '@meshlab/common';
 import type { Rule } from './policy.js';
 import { newRuleTrack, type RuleTrack } from './rule-track.js';
 import { clearBreach, isCooling, setState, type TargetTrack } from './target-track.js';
-
-export interface RulesChange {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  kept: string[];
-}
 
 /**
  * A changed rule's condition starts afresh (its `for` counts from the next breach), but it keeps what
@@ -33,21 +27,13 @@ export function replaceTracks(
   tracks: Map<string, RuleTrack>,
   rules: readonly Rule[],
   now: number,
-): RulesChange {
-  const change: RulesChange = { added: [], changed: [], removed: [], kept: [] };
-  const next = new Map<string, RuleTrack>();
-  for (const rule of rules) {
-    const old = tracks.get(rule.name);
-    if (old && isDeepStrictEqual(old.rule, rule)) {
-      next.set(rule.name, old);
-      change.kept.push(rule.name);
-    } else {
-      next.set(rule.name, old ? carriedOver(old, rule, now) : newRuleTrack(rule));
-      (old ? change.changed : change.added).push(rule.name);
-    }
-  }
-  for (const name of tracks.keys()) if (!next.has(name)) change.removed.push(name);
-  tracks.clear();
-  for (const [name, track] of next) tracks.set(name, track);
-  return change;
+): NamedChange {
+  return reconcileByName(
+    tracks,
+    rules.map((rule) => [rule.name, rule] as const),
+    {
+      unchanged: (track, rule) => isDeepStrictEqual(track.rule, rule),
+      build: (_name, rule, old) => (old ? carriedOver(old, rule, now) : newRuleTrack(rule)),
+    },
+  ).change;
 }

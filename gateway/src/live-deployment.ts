@@ -2,9 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   deploymentSchema,
   parseYaml,
+  reconcileByName,
   watchConfigFile,
   type ConfigWatch,
   type DeploymentConfig,
+  type NamedChange,
   type ServiceConfig,
   type ServiceConfigWatchOptions,
 } from '@meshlab/common';
@@ -15,13 +17,6 @@ import type { ServiceRuntime } from './service-runtime.js';
 export type RuntimeFactory = (name: string, config: ServiceConfig) => ServiceRuntime;
 /** What discovery found for a service (after the gateway's own addresses are left out). */
 export type EndpointsOf = (service: string) => readonly DiscoveredEndpoint[] | undefined;
-
-export interface DeploymentChange {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  kept: string[];
-}
 
 /** What the gateway reads of a service: replicas, port and health checks are the registry's. */
 function gatewayPart(config: ServiceConfig): Omit<ServiceConfig, 'replicas' | 'port' | 'healthCheck'> {
@@ -74,36 +69,15 @@ export class LiveDeployment {
     for (const [name, service] of this.services) service.setDiscovered(endpointsOf(name));
   }
 
-  apply(next: DeploymentConfig): DeploymentChange {
-    const change: DeploymentChange = { added: [], changed: [], removed: [], kept: [] };
-    const services = new Map<string, ServiceRuntime>();
-    const retired: ServiceRuntime[] = [];
-    try {
-      for (const [name, config] of Object.entries(next.services)) {
-        const current = this.services.get(name);
-        if (current && isDeepStrictEqual(gatewayPart(current.config), gatewayPart(config))) {
-          services.set(name, current);
-          change.kept.push(name);
-          continue;
-        }
-        (current ? change.changed : change.added).push(name);
-        if (current) retired.push(current);
-        services.set(name, this.#fresh(name, config));
-      }
-    } catch (error) {
-      for (const [name, runtime] of services) if (!change.kept.includes(name)) void runtime.close();
-      throw error;
-    }
-    for (const [name, service] of this.services) {
-      if (services.has(name)) continue;
-      change.removed.push(name);
-      retired.push(service);
-    }
-    this.services.clear();
-    for (const [name, service] of services) this.services.set(name, service);
+  apply(next: DeploymentConfig): NamedChange {
+    const { change, replaced } = reconcileByName(this.services, Object.entries(next.services), {
+      unchanged: (current, config) => isDeepStrictEqual(gatewayPart(current.config), gatewayPart(config)),
+      build: (name, config) => this.#fresh(name, config),
+      discard: (runtime) => void runtime.close(),
+    });
     this.#router = routerOf(this.services);
     this.#deployment = next;
-    for (const service of retired) retire(service);
+    for (const service of replaced) retire(service);
     return change;
   }
 
