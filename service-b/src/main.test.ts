@@ -1,7 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { ConfigError } from '@meshlab/common';
-import { recordingRegistry, serviceStarter } from '@meshlab/common/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { recordingRegistry, serviceStarter, shutdownRecorder } from '@meshlab/common/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import { serviceB } from './service.js';
 
 const { start, stopAll } = serviceStarter(serviceB);
@@ -51,18 +50,13 @@ describe('service-b process', () => {
   });
 
   it('on SIGTERM goes not ready, deregisters, and exits 0', async () => {
-    const log: string[] = [];
-    const registry = recordingRegistry({ log });
-    const signals = new EventEmitter();
-    const exit = vi.fn((code: number) => log.push(`exit ${code}`));
+    const shutdown = shutdownRecorder();
     const b = await start(
       { REGISTRY_URL: 'http://registry.test:8081', INSTANCE_ID: 'b-test' },
-      { registryClient: registry.client, signalSource: signals, exit },
+      shutdown.options,
     );
-    b.service.readiness.on('change', (ready) => log.push(ready ? 'ready' : 'not ready'));
-    signals.emit('SIGTERM');
-    await vi.waitFor(() => expect(exit).toHaveBeenCalled());
-    expect(log).toEqual(['register', 'not ready', 'deregister', 'exit 0']);
-    expect(registry.calls.at(-1)?.registration).toMatchObject({ name: 'service-b', id: 'b-test' });
+    expect(await shutdown.sigterm(b.service.readiness)).toBe(0);
+    expect(shutdown.log).toEqual(['register', 'not ready', 'deregister', 'exit 0']);
+    expect(shutdown.registry.calls.at(-1)?.registration).toMatchObject({ name: 'service-b', id: 'b-test' });
   });
 });

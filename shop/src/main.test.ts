@@ -1,6 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { ConfigError } from '@meshlab/common';
-import { recordingRegistry, serviceStarter } from '@meshlab/common/testing';
+import { recordingRegistry, serviceStarter, shutdownRecorder } from '@meshlab/common/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { shop } from './service.js';
 
@@ -44,17 +43,9 @@ describe('shop process', () => {
   });
 
   it('on SIGTERM goes unhealthy, deregisters, and exits 0', async () => {
-    const log: string[] = [];
-    const registry = recordingRegistry({ log });
-    const signals = new EventEmitter();
-    const exit = vi.fn((code: number) => log.push(`exit ${code}`));
-    const catalog = await start(
-      { SHOP_SERVICE: 'catalog', ...registryEnv },
-      { registryClient: registry.client, signalSource: signals, exit },
-    );
-    catalog.service.readiness.on('change', (ready) => log.push(ready ? 'ready' : 'not ready'));
-    signals.emit('SIGTERM');
-    await vi.waitFor(() => expect(exit).toHaveBeenCalled());
-    expect(log).toEqual(['register', 'not ready', 'deregister', 'exit 0']);
+    const shutdown = shutdownRecorder();
+    const catalog = await start({ SHOP_SERVICE: 'catalog', ...registryEnv }, shutdown.options);
+    expect(await shutdown.sigterm(catalog.service.readiness)).toBe(0);
+    expect(shutdown.log).toEqual(['register', 'not ready', 'deregister', 'exit 0']);
   });
 });

@@ -4,3 +4,4 @@ export * from './raw-request.js';
 export * from './recording-registry.js';
 export * from './config-error.js';
 export * from './service-starter.js';
+export * from './shutdown-recorder.js';
