@@ -134,6 +134,16 @@ describe('defineService', () => {
     await rm(dir, { recursive: true });
   });
 
+  it('refuses to start with one ConfigError naming PORT_FILE when it cannot be written', async () => {
+    const { start, contexts } = setup();
+    const error: unknown = await start({ PORT_FILE: '/nonexistent-dir/port' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^PORT_FILE: cannot write "\/nonexistent-dir\/port" \(ENOENT/),
+    ]);
+    expect(contexts[0]?.readiness.ready).toBe(false);
+  });
+
   it('is not ready while service.start() has not resolved', async () => {
     const { start, log, contexts, services } = setup({ holdStart: true });
     const running = start();

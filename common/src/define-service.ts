@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { defaultAdvertiseUrl } from './advertise.js';
 import { systemClock, type Clock } from './clock.js';
-import { loadConfig, type BaseEnv, type Env } from './config.js';
+import { ConfigError, loadConfig, type BaseEnv, type Env } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import type { MeshService } from './mesh-service.js';
 import { createMetricsRegistry } from './metrics.js';
@@ -119,7 +120,7 @@ async function boot<C extends BaseEnv, S extends MeshService>(
   const { logger } = ctx;
   const service = await definition.create(config, ctx);
   const { server, port, url } = await listen(service.handler, options.port ?? config.PORT, options.host);
-  if (config.PORT_FILE) await writeFile(config.PORT_FILE, `${port}\n`);
+  if (config.PORT_FILE) await writePortFile(config.PORT_FILE, port, server);
   let registry: SelfRegistrationClient | undefined;
   const { shutdown, uninstall } = installGracefulShutdown({
     servers: [server],
@@ -148,6 +149,17 @@ async function boot<C extends BaseEnv, S extends MeshService>(
   service.readiness.markReady();
   logger.info({ port, ...definition.describe?.(config, service) }, 'listening');
   return running;
+}
+
+/** A PORT_FILE that cannot be written is a bad env: one line naming it, and the server closed. */
+async function writePortFile(file: string, port: number, server: Server): Promise<void> {
+  try {
+    await writeFile(file, `${port}\n`);
+  } catch (error) {
+    server.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError('environment', [`PORT_FILE: cannot write "${file}" (${reason})`]);
+  }
 }
 
 function createContext<C extends BaseEnv>(
